@@ -1,0 +1,67 @@
+"""Sphinx configuration for "PyCon 2013 Schedule & Notes".
+
+The schedule is not written here: every talk page describes itself with the
+``talk`` directive, and the ``conference`` extension (in ``_ext/``) builds the
+day schedules, their toctrees and the calendar exports from those pages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "PyCon 2013 Schedule & Notes"
+author = "Mark Ransom"
+copyright = "2013, Mark Ransom"  # noqa: A001 - Sphinx's own option name
+version = "2013"
+release = "2013"
+language = "en"
+
+extensions = ["conference"]
+
+conference_days = {
+    "thursday": "2013-03-14",
+    "friday": "2013-03-15",
+    "saturday": "2013-03-16",
+    "sunday": "2013-03-17",
+}
+conference_timezone = "America/Los_Angeles"
+conference_name = "PyCon US 2013"
+conference_acronym = "pycon2013"
+conference_location = "Santa Clara, CA"
+
+exclude_patterns = [
+    "_build",
+    ".venv",
+    "_ext",
+    "tests",
+    "bench",
+    "templates",
+    "README.md",
+    "BENCHMARKS.md",
+    "Thumbs.db",
+    ".DS_Store",
+]
+
+pygments_style = "sphinx"
+html_theme = "sphinx_rtd_theme"
+html_title = project
+html_show_sourcelink = False
+
+# Read the Docs injects nothing into conf.py since 2024: it only exports the
+# canonical URL, so every page gets <link rel="canonical"> from it.
+if os.environ.get("READTHEDOCS_CANONICAL_URL"):
+    html_baseurl = os.environ["READTHEDOCS_CANONICAL_URL"]
+
+latex_documents = [
+    ("index", "pycon2013-notes.tex", project, author, "manual"),
+]
+man_pages = [("index", "pycon2013-notes", project, [author], 7)]
+texinfo_documents = [
+    ("index", "pycon2013-notes", project, author, "pycon2013-notes",
+     "Schedule and notes of PyCon US 2013.", "Miscellaneous"),
+]
+epub_show_urls = "no"
