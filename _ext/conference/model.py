@@ -12,8 +12,8 @@ directive can turn any mistake into one located warning and keep going.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Final
