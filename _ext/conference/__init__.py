@@ -1,0 +1,59 @@
+"""Sphinx extension for conference sites: talks as pages, schedules as toctrees.
+
+Data flows one way: the ``talk`` directive (``directives``) records talks in
+the ``conf`` domain (``domain``); ``schedule`` keeps the pages that list them
+equal to a clean build; ``exports`` writes calendars and frab schedules;
+``navcache`` shares sidebar rendering across pages. This module only wires
+those together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from . import cleanup, config, directives, domain, schedule, transforms  # TMP
+from .labels import CATALOG
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__: Final = "1.0.0"
+
+#: Version of the data this extension keeps in the environment (the ``conf``
+#: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
+#: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
+ENV_VERSION: Final = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension's configuration, directives, domain and handlers."""
+    for name, (default, rebuild, types) in config.CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types)
+    app.connect("config-inited", config.check_config)
+
+    app.add_domain(domain.ConferenceDomain)
+    app.add_role("talk", domain.talk_role())
+    app.add_role("presenter", domain.presenter_role())
+    app.add_directive("talk", directives.TalkDirective)
+    app.add_directive("schedule", directives.ScheduleDirective)
+    app.add_directive("presenters", directives.PresentersDirective)
+    app.add_directive("tracks", directives.TracksDirective)
+
+    app.connect("env-updated", schedule.refresh_views)
+    app.connect("env-get-updated", schedule.rewrite_for_navigation)
+    app.connect("env-check-consistency", schedule.check_consistency)
+    app.add_post_transform(transforms.ExportLinks)
+    # TMP app.connect("build-finished", exports.write_exports)
+    app.connect("env-get-outdated", cleanup.note_removed_docs)
+    app.connect("build-finished", cleanup.remove_outputs, priority=900)
+
+    app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
+    app.setup_extension("conference.navcache")
+
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,417 @@
+"""The ``talk`` directive that records a talk, and the directives that list talks.
+
+``talk`` describes one talk and stores it in the ``conf`` domain. ``schedule``,
+``presenters`` and ``tracks`` render talks collected from every page; each
+records a :class:`~conference.schedule.View` so that ``schedule`` can re-read
+its page once all talks are known.
+
+A mistake in a talk is a warning of type ``conference`` at the directive's
+line, and the talk is still rendered and scheduled with whatever was
+understood. Problems that only show once every page is read are deferred to
+the consistency check (see ``schedule.check_consistency``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import render
+from .config import conference_info
+from .domain import ConferenceDomain
+from .labels import _, day_heading
+from .model import (
+    KINDS,
+    ConferenceInfo,
+    Presenter,
+    Talk,
+    TalkDataError,
+    parse_date,
+    parse_presenters,
+    parse_time,
+    parse_url,
+    stable_id,
+)
+from .schedule import (
+    View,
+    conference_order,
+    day_talks,
+    other_talks,
+    unique_docnames,
+    view_digest,
+    view_talks,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class ConferenceDirective(SphinxDirective):
+    """Shared plumbing: the domain, the conference, and located warnings."""
+
+    @property
+    def domain(self) -> ConferenceDomain:
+        """The ``conf`` domain of this build."""
+        return self.env.domains[ConferenceDomain.name]
+
+    @property
+    def info(self) -> ConferenceInfo | None:
+        """The validated conference configuration, if there is one."""
+        return conference_info(self.config)
+
+    def warn(self, subtype: str, message: str) -> None:
+        """A ``conference.<subtype>`` warning at this directive's line."""
+        logger.warning(
+            message, location=self.get_location(), type="conference", subtype=subtype
+        )
+
+
+class TalkDirective(ConferenceDirective):
+    """``.. talk:: [title]``: the talk this page (or this block) describes."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+        name: directives.unchanged
+        for name in ("presenter", "track", "room", "kind", "url", "video", "slides",
+                     "time", "date", "name")
+    }
+
+    def run(self) -> list[nodes.Node]:
+        """Record the talk in the domain and render its header and description."""
+        section = self._enclosing_section()
+        title = self._title(section)
+        talk_id = stable_id(self.options.get("name") or title)
+        anchor = self._claim_anchor(talk_id, section)
+        day, date = self._day_and_date()
+        talk = Talk(
+            id=talk_id,
+            title=title,
+            docname=self.env.docname,
+            lineno=self.lineno,
+            anchor=anchor,
+            day=day,
+            date=date,
+            time=self._parsed("time", parse_time, "time"),
+            presenters=self._presenters(),
+            track=self._text("track"),
+            room=self._text("room"),
+            kind=self._kind(),
+            url=self._url("url"),
+            video=self._url("video"),
+            slides=self._url("slides"),
+        )
+        description = self._description()
+        talk = dataclasses.replace(talk, description=description.astext())
+        self.domain.note_talk(talk)
+
+        block = nodes.container(classes=["conference-talk"])
+        self.set_source_info(block)
+        if self.arguments:
+            block["ids"].append(anchor)
+            block += nodes.rubric(title, title, classes=["conference-talk-title"])
+        block += self._index_entries(talk)
+        block += render.talk_header(talk, self.info, self.config.language)
+        block += description
+        return [block]
+
+    # -- where the talk sits -----------------------------------------------------
+
+    def _enclosing_section(self) -> nodes.section | None:
+        node: nodes.Element | None = self.state.parent
+        while node is not None and not isinstance(node, nodes.section):
+            node = node.parent
+        return node
+
+    def _title(self, section: nodes.section | None) -> str:
+        if self.arguments:
+            return " ".join(self.arguments[0].split())
+        if section is not None and isinstance(section[0], nodes.title):
+            return section[0].astext()
+        self.warn("title", "talk has neither a section title nor a title argument")
+        return self.env.docname.rsplit("/", 1)[-1]
+
+    def _claim_anchor(self, talk_id: str, section: nodes.section | None) -> str:
+        """Use ``talk_id`` as the HTML id, made unique within this page.
+
+        The section's own id is usually ``make_id(title)`` already, so a talk
+        titled by its section simply shares it.
+        """
+        document = self.state.document
+        if not self.arguments and section is not None and talk_id in section["ids"]:
+            return talk_id
+        anchor, number = talk_id, 1
+        while anchor in document.ids:
+            number += 1
+            anchor = f"{talk_id}-{number}"
+        if not self.arguments and section is not None:
+            section["ids"].append(anchor)
+            document.ids[anchor] = section
+        return anchor
+
+    def _day_and_date(self) -> tuple[str | None, dt.date | None]:
+        info = self.info
+        folder = self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
+        day = folder if info is not None and folder in info.days else None
+        date = self._parsed("date", parse_date, "date")
+        if day is not None and info is not None:
+            if date is not None and date != info.days[day]:
+                self.warn(
+                    "date",
+                    f":date: {date} disagrees with the day folder {day!r} "
+                    f"({info.days[day]}); the folder wins",
+                )
+            return day, info.days[day]
+        if date is not None and info is not None:
+            for name, day_date in info.days.items():
+                if day_date == date:
+                    return name, date
+        if date is None and info is not None:
+            self.warn(
+                "no-day",
+                "talk is outside every day folder and has no :date: of another "
+                "conference; it is listed under 'Talks without a day'",
+            )
+        return None, date
+
+    # -- options -------------------------------------------------------------------
+
+    def _text(self, name: str) -> str:
+        return " ".join(self.options.get(name, "").split())
+
+    def _parsed(self, name: str, parse: Callable[[str], T], subtype: str) -> T | None:
+        if name not in self.options:
+            return None
+        try:
+            return parse(self.options[name])
+        except TalkDataError as exc:
+            self.warn(subtype, f"invalid :{name}: {exc}")
+            return None
+
+    def _presenters(self) -> tuple[Presenter, ...]:
+        if "presenter" not in self.options:
+            self.warn("presenter", "talk has no :presenter:")
+            return ()
+        return self._parsed("presenter", parse_presenters, "presenter") or ()
+
+    def _kind(self) -> str:
+        kind = " ".join(self.options.get("kind", "talk").lower().split())
+        if kind not in KINDS:
+            self.warn(
+                "kind", f"unknown :kind: {kind!r}; expected one of {', '.join(KINDS)}"
+            )
+            return "talk"
+        return kind
+
+    def _url(self, name: str) -> str:
+        return self._parsed(name, parse_url, "url") or ""
+
+    def _description(self) -> nodes.container:
+        """The talk's abstract, parsed as reStructuredText, with raw markup removed.
+
+        An abstract is text, never markup: a ``raw`` block in it would let a
+        pasted abstract inject HTML, so it is dropped with a warning.
+        """
+        container = nodes.container(classes=["conference-talk-description"])
+        if self.content:
+            self.state.nested_parse(self.content, self.content_offset, container)
+        for raw in list(container.findall(nodes.raw)):
+            self.warn("raw", "raw markup is not allowed in a talk description; dropped")
+            raw.parent.remove(raw)
+        return container
+
+    def _index_entries(self, talk: Talk) -> addnodes.index:
+        entries = [("single", f"{talk.title}", talk.anchor, "", None)]
+        for person in talk.presenters:
+            entries.append(("single", f"{_inverted(person)}; {talk.title}", talk.anchor, "",
+                            None))
+        return addnodes.index(entries=entries)
+
+
+def _inverted(person: Presenter) -> str:
+    """``Branson, Rick``: how an index lists a person. Commas would split entries."""
+    parts = person.name.replace(",", " ").replace(";", " ").split()
+    if len(parts) < 2:
+        return " ".join(parts)
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+class ViewDirective(ConferenceDirective):
+    """A directive whose output is made from talks on other pages."""
+
+    kind: ClassVar[str]
+
+    def record(self, kind: str, key: str = "") -> None:
+        """Remember what this view rendered from, so a stale page can be re-read."""
+        view = View(kind, key, self.lineno, view_digest(self.env, kind, key))
+        self.domain.data["views"].setdefault(self.env.docname, []).append(view)
+
+    def defer(self, subtype: str, message: str) -> None:
+        """Warn after reading: the page may be read twice, the warning must show once."""
+        self.domain.note_problem(self.env.docname, self.lineno, subtype, message)
+
+    def already_on_page(self) -> bool:
+        """Whether this page already has a view of this kind (the second one is ignored)."""
+        views = self.domain.data["views"].get(self.env.docname, [])
+        return any(view.kind == self.kind for view in views)
+
+
+class ScheduleDirective(ViewDirective):
+    """``.. schedule:: [day]``: a day's table and toctree, or the overview.
+
+    In a day folder's page (or given a day as argument) it renders that day;
+    anywhere else it renders the whole conference by day.
+    """
+
+    kind = "day"
+    optional_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        """Render the day or overview schedule and its hidden toctree."""
+        info = self.info
+        if info is None:
+            self.defer("config", "schedule directive needs conference_days in conf.py")
+            return []
+        views = self.domain.data["views"].get(self.env.docname, [])
+        if any(view.kind in {"day", "overview"} for view in views):
+            self.defer("schedule", "a page can hold only one schedule directive; "
+                       "this one is ignored")
+            return []
+        day = self._day(info)
+        if day is None:
+            return self._overview(info)
+        return self._day_schedule(info, day)
+
+    def _day(self, info: ConferenceInfo) -> str | None:
+        if self.arguments:
+            day = self.arguments[0].strip()
+            if day in info.days:
+                return day
+            self.defer("schedule", f"unknown day {day!r}; expected one of "
+                       f"{', '.join(info.days)}. Showing the overview")
+            return None
+        folder = self.env.docname.split("/", 1)[0]
+        return folder if "/" in self.env.docname and folder in info.days else None
+
+    def _day_schedule(self, info: ConferenceInfo, day: str) -> list[nodes.Node]:
+        self.record("day", day)
+        talks = day_talks(self.domain, day)
+        if not talks:
+            note = _("No talks are scheduled for %s.") % day_heading(info.days[day],
+                                                                     self.config.language)
+            return [render.text_paragraph(note, ["conference-empty-day"])]
+        links = render.export_links()
+        paragraph = nodes.paragraph()
+        paragraph += render.export_reference(_("Add this day to your calendar"), "day", day)
+        links += paragraph
+        return [
+            render.schedule_table(talks),
+            links,
+            render.hidden_toctree(self.env.docname, unique_docnames(talks, self.env.docname)),
+        ]
+
+    def _overview(self, info: ConferenceInfo) -> list[nodes.Node]:
+        self.record("overview")
+        result: list[nodes.Node] = []
+        language = self.config.language
+        entries: list[str] = []
+        for day in info.days:
+            day_doc = f"{day}/index"
+            has_page = day_doc in self.env.found_docs and day_doc != self.env.docname
+            result.append(render.day_rubric(day_heading(info.days[day], language),
+                                            day_doc if has_page else None))
+            talks = day_talks(self.domain, day)
+            if talks:
+                result.append(render.talk_list(talks, with_day=False, language=language))
+            else:
+                result.append(render.text_paragraph(_("No talks are scheduled for this day.")))
+            if has_page:
+                entries.append(day_doc)
+            else:
+                entries.extend(unique_docnames(talks, self.env.docname))
+        elsewhere = other_talks(self.domain)
+        dated = [talk for talk in elsewhere if talk.date is not None]
+        undated = [talk for talk in elsewhere if talk.date is None]
+        for heading, talks in ((_("Talks from other conferences"), dated),
+                               (_("Talks without a day"), undated)):
+            if talks:
+                result.append(render.day_rubric(heading, None))
+                result.append(render.talk_list(talks, with_day=True, language=language))
+                entries.extend(unique_docnames(talks, self.env.docname))
+        result.append(self._export_links())
+        result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
+        return result
+
+    def _export_links(self) -> render.export_links:
+        holder = render.export_links()
+        holder += render.day_rubric(_("Take the schedule with you"), None)
+        items = nodes.bullet_list()
+        for label, kind in ((_("Calendar (iCalendar, .ics)"), "ics"),
+                            (_("Conference apps (frab JSON)"), "json"),
+                            (_("Conference apps (frab XML)"), "xml")):
+            paragraph = nodes.paragraph()
+            paragraph += render.export_reference(label, kind)
+            items += nodes.list_item("", paragraph)
+        holder += items
+        return holder
+
+
+class PresentersDirective(ViewDirective):
+    """``.. presenters::``: every person once, by family name, with their talks."""
+
+    kind = "presenters"
+
+    def run(self) -> list[nodes.Node]:
+        """Render the presenters index as a definition list."""
+        if self.already_on_page():
+            self.defer("index", "a page can hold only one presenters index")
+            return []
+        self.record(self.kind)
+        people = sorted(self.domain.presenters().values(), key=lambda item: item[0].sort_key)
+        if not people:
+            return [render.text_paragraph(_("No presenters yet."))]
+        listing = nodes.definition_list(classes=["conference-presenters"])
+        for person, talks in people:
+            term = nodes.term(person.name, person.name, ids=[person.id])
+            if person.affiliation:
+                term += nodes.classifier(person.affiliation, person.affiliation)
+            body = render.talk_list(conference_order(talks), with_day=True,
+                                    language=self.config.language)
+            listing += nodes.definition_list_item("", term, nodes.definition("", body))
+        return [listing]
+
+
+class TracksDirective(ViewDirective):
+    """``.. tracks::``: each track with its talks, in schedule order."""
+
+    kind = "tracks"
+
+    def run(self) -> list[nodes.Node]:
+        """Render the tracks index as a definition list."""
+        if self.already_on_page():
+            self.defer("index", "a page can hold only one tracks index")
+            return []
+        self.record(self.kind)
+        tracks: dict[str, list[Talk]] = {}
+        for talk in view_talks(self.domain, "tracks", ""):
+            tracks.setdefault(talk.track or _("No track"), []).append(talk)
+        if not tracks:
+            return [render.text_paragraph(_("No talks yet."))]
+        listing = nodes.definition_list(classes=["conference-tracks"])
+        for track in sorted(tracks, key=str.casefold):
+            term = nodes.term(track, track, ids=[stable_id("track-" + track)])
+            body = render.talk_list(tracks[track], with_day=True, language=self.config.language)
+            listing += nodes.definition_list_item("", term, nodes.definition("", body))
+        return [listing]

@@ -1,0 +1,259 @@
+"""The ``conf`` domain: where talks are stored, merged, found and cross-referenced.
+
+All collected state lives in ``domaindata`` keyed by the document it came from,
+so ``clear_doc`` and ``merge_domaindata`` are exact and reading is
+parallel-safe. Anything computed across documents (the id index, the people)
+is derived on demand and never stored, so it cannot go stale.
+
+Talks are also given std labels (see :func:`sync_std_labels`), which is what
+lets a project *without* this extension write ``:ref:`pycon2013:talk-id```
+through intersphinx.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .labels import _
+from .model import Presenter, Talk
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from sphinx.addnodes import pending_xref
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+
+class ConferenceXRefRole(XRefRole):
+    """A cross-reference role that also works without its domain prefix.
+
+    ``:talk:`id``` must resolve in the ``conf`` domain whatever the project's
+    default domain is, so the unqualified name is rewritten to ``conf:talk``.
+    """
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        """Qualify the role name, then let :class:`XRefRole` do the rest."""
+        if ":" not in self.name:
+            self.name = f"{ConferenceDomain.name}:{self.name}"
+        return super().run()
+
+
+def talk_role() -> ConferenceXRefRole:
+    """``:talk:`` links text to a talk; unknown ids warn as ``ref.talk``."""
+    return ConferenceXRefRole(innernodeclass=nodes.inline, warn_dangling=True)
+
+
+def presenter_role() -> ConferenceXRefRole:
+    """``:presenter:`` links a name to that person in the presenters index."""
+    return ConferenceXRefRole(innernodeclass=nodes.inline, warn_dangling=True)
+
+
+class ConferenceDomain(Domain):
+    """Talks and presenters of a conference, as Sphinx objects.
+
+    ``data`` layout (bump ``ENV_VERSION`` in ``__init__`` when it changes):
+
+    ``talks``
+        docname -> list of :class:`~conference.model.Talk`, in page order.
+    ``views``
+        docname -> list of :class:`~conference.schedule.View` (the
+        data-dependent directives on that page and what they rendered from).
+    ``problems``
+        docname -> list of ``(lineno, subtype, message)`` found while reading
+        but only reported after all documents are read.
+    ``navigation``
+        output directory -> digest of the navigation last written there.
+    """
+
+    name = "conf"
+    label = "Conference"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "talk": ObjType(_("talk"), "talk"),
+        "presenter": ObjType(_("presenter"), "presenter"),
+    }
+    roles: ClassVar[dict[str, Any]] = {"talk": talk_role(), "presenter": presenter_role()}
+    initial_data: ClassVar[dict[str, Any]] = {
+        "talks": {},
+        "views": {},
+        "problems": {},
+        "navigation": {},
+    }
+    dangling_warnings: ClassVar[dict[str, str]] = {
+        "talk": "unknown talk id %(target)r",
+        "presenter": "unknown presenter %(target)r",
+    }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._talk_index: dict[str, list[Talk]] | None = None
+
+    # -- storing ---------------------------------------------------------------
+
+    @property
+    def talks_by_doc(self) -> dict[str, list[Talk]]:
+        """docname -> talks on that page (the stored data itself)."""
+        return self.data["talks"]
+
+    def note_talk(self, talk: Talk) -> None:
+        """Record a talk read from ``talk.docname``."""
+        self.talks_by_doc.setdefault(talk.docname, []).append(talk)
+        self._talk_index = None
+
+    def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
+        """Keep a warning that can only be judged once every page is read."""
+        self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget everything that ``docname`` contributed."""
+        for key in ("talks", "views", "problems"):
+            self.data[key].pop(docname, None)
+        self._talk_index = None
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take over what a parallel reader collected for ``docnames``."""
+        for key in ("talks", "views", "problems"):
+            for docname in docnames:
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
+        self._talk_index = None
+
+    # -- derived views ---------------------------------------------------------
+
+    def all_talks(self) -> list[Talk]:
+        """Every talk, in document then page order (a deterministic order)."""
+        return [talk for docname in sorted(self.talks_by_doc) for talk in self.talks_by_doc[docname]]
+
+    def _index(self) -> dict[str, list[Talk]]:
+        if self._talk_index is None:
+            index: dict[str, list[Talk]] = defaultdict(list)
+            for talk in self.all_talks():
+                index[talk.id].append(talk)
+            self._talk_index = dict(index)
+        return self._talk_index
+
+    def talk(self, talk_id: str) -> Talk | None:
+        """The talk that owns ``talk_id``: the first one in document order."""
+        found = self._index().get(talk_id)
+        return found[0] if found else None
+
+    @property
+    def talks(self) -> dict[str, Talk]:
+        """id -> talk, duplicates resolved to the first in document order."""
+        return {talk_id: found[0] for talk_id, found in self._index().items()}
+
+    def duplicates(self) -> Iterator[tuple[Talk, Talk]]:
+        """``(owner, duplicate)`` for every talk whose id was already taken."""
+        for found in self._index().values():
+            for duplicate in found[1:]:
+                yield found[0], duplicate
+
+    def presenters(self) -> dict[str, tuple[Presenter, list[Talk]]]:
+        """Presenter id -> (the person, their talks), one entry per person.
+
+        The same name on several talks is one person; the first affiliation
+        given in document order is kept.
+        """
+        people: dict[str, tuple[Presenter, list[Talk]]] = {}
+        for talk in self.all_talks():
+            for person in talk.presenters:
+                entry = people.setdefault(person.id, (person, []))
+                if not entry[0].affiliation and person.affiliation:
+                    entry = people[person.id] = (person, entry[1])
+                entry[1].append(talk)
+        return people
+
+    def index_page(self, kind: str) -> str | None:
+        """The page holding the ``presenters`` or ``tracks`` index, if any."""
+        for docname in sorted(self.data["views"]):
+            if any(view.kind == kind for view in self.data["views"][docname]):
+                return docname
+        return None
+
+    # -- resolving -------------------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        """Resolve ``:talk:`` to the talk and ``:presenter:`` to the index entry."""
+        if typ == "talk":
+            talk = self.talk(target)
+            if talk is None:
+                return None
+            if not node.get("refexplicit"):
+                contnode = nodes.inline(talk.title, talk.title, classes=contnode["classes"])
+            return make_refnode(builder, fromdocname, talk.docname, talk.anchor, contnode, talk.title)
+        if typ == "entry":
+            # Schedules link each listed talk itself, duplicates of an id included.
+            return make_refnode(
+                builder, fromdocname, node["talkdoc"], node["talkanchor"], contnode
+            )
+        if typ == "presenter":
+            page = self.index_page("presenters")
+            person = Presenter(target.strip())
+            if page is None or person.id not in self.presenters():
+                # A talk header names its presenters whether or not the site
+                # has a presenters page; there, the name stays plain text.
+                return contnode if node.get("optional") else None
+            return make_refnode(builder, fromdocname, page, person.id, contnode, person.name)
+        return None
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        """Let ``:any:`` find talks (by id) and presenters (by name)."""
+        results = []
+        for typ in ("talk", "presenter"):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                results.append((f"{self.name}:{typ}", ref))
+        return results
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        """Talks and presenters for ``objects.inv`` (the title is the display name)."""
+        for talk_id, talk in sorted(self.talks.items()):
+            yield talk_id, talk.title, "talk", talk.docname, talk.anchor, 1
+        page = self.index_page("presenters")
+        if page is not None:
+            for person_id, (person, _talks) in sorted(self.presenters().items()):
+                yield person.name, person.name, "presenter", page, person_id, 1
+
+    def get_full_qualified_name(self, node: nodes.Element) -> str | None:
+        """Talk ids are already global."""
+        return node.get("reftarget")
+
+
+def sync_std_labels(env: BuildEnvironment) -> None:
+    """Give every talk a titled std label named by its id.
+
+    A project that loads only intersphinx resolves ``:ref:`` against std
+    labels, so each talk needs one. They are set after reading, from the
+    deterministic id owner, rather than by each directive: under ``-j`` read
+    order is arbitrary, and a duplicate id must not produce Sphinx's own
+    duplicate-label warning (ours, of type ``conference``, covers it).
+    """
+    std = env.domains.standard_domain
+    domain = env.domains[ConferenceDomain.name]
+    for talk_id, talk in domain.talks.items():
+        std.labels[talk_id] = (talk.docname, talk.anchor, talk.title)
+        std.anonlabels[talk_id] = (talk.docname, talk.anchor)

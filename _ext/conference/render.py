@@ -1,0 +1,249 @@
+"""Docutils node trees for talks, schedules and indices.
+
+Only standard docutils and Sphinx nodes come out of here (field lists, tables,
+definition lists, ``pending_xref``), so html, dirhtml, singlehtml, epub, latex,
+text, man and texinfo all render them without a visitor of ours. Every value
+from a talk goes into a ``Text`` node: it is escaped by each writer and is never
+parsed as markup.
+
+The one exception is :class:`export_links`, a placeholder for links to the
+calendar and schedule files that only HTML-family builders write; the
+``ExportLinks`` post-transform always replaces or removes it before writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from .domain import ConferenceDomain
+from .labels import _, day_heading, slot_text
+from .exporters.paths import talk_has_calendar
+from .model import ConferenceInfo, Presenter, Talk
+
+
+class export_links(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+    """Content that only makes sense where the exported files exist.
+
+    The ``ExportLinks`` post-transform fills in the references made by
+    :func:`export_reference` and unwraps this node for HTML-family builders,
+    and removes it, content and all, for every other builder.
+    """
+
+
+def export_reference(label: str, kind: str, key: str = "") -> nodes.reference:
+    """A link to an exported file, named by ``kind`` and ``key`` (see ``exports``)."""
+    return nodes.reference(label, label, refuri="", conference_export=f"{kind}:{key}")
+
+
+def text_paragraph(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:
+    """A paragraph of plain text (escaped by every writer)."""
+    return nodes.paragraph(text, text, classes=list(classes))
+
+
+def entry_xref(talk: Talk, text: str | None = None) -> addnodes.pending_xref:
+    """A link to this very talk (its page and anchor), even when its id is a duplicate."""
+    label = talk.title if text is None else text
+    xref = addnodes.pending_xref(
+        "",
+        nodes.inline(label, label),
+        refdomain=ConferenceDomain.name,
+        reftype="entry",
+        reftarget=talk.id,
+        refexplicit=True,
+        refwarn=False,
+        talkdoc=talk.docname,
+        talkanchor=talk.anchor,
+    )
+    return xref
+
+
+def doc_xref(docname: str, text: str) -> addnodes.pending_xref:
+    """A link to another page, resolved like ``:doc:`` for every builder."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(text, text),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + docname,
+        refexplicit=True,
+        refwarn=True,
+    )
+
+
+def presenter_nodes(presenters: Sequence[Presenter], *, link: bool) -> list[nodes.Node]:
+    """``Name (Affiliation), Name``; names link to the presenters index if ``link``."""
+    result: list[nodes.Node] = []
+    for index, person in enumerate(presenters):
+        if index:
+            result.append(nodes.Text(", "))
+        if link:
+            result.append(
+                addnodes.pending_xref(
+                    "",
+                    nodes.inline(person.name, person.name),
+                    refdomain=ConferenceDomain.name,
+                    reftype="presenter",
+                    reftarget=person.name,
+                    refexplicit=True,
+                    refwarn=False,
+                    optional=True,
+                )
+            )
+        else:
+            result.append(nodes.Text(person.name))
+        if person.affiliation:
+            result.append(nodes.Text(f" ({person.affiliation})"))
+    return result
+
+
+def field(name: str, *body: nodes.Node) -> nodes.field:
+    """One ``name: body`` row of a field list."""
+    paragraph = nodes.paragraph()
+    paragraph.extend(body)
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", paragraph))
+
+
+def when_text(talk: Talk, info: ConferenceInfo | None, language: str | None) -> str:
+    """``Friday, March 15, 2013, 10:50–11:20 PDT``: day, time and zone of a talk."""
+    if talk.date is None:
+        return ""
+    text = day_heading(talk.date, language)
+    if talk.time is not None:
+        text += ", " + slot_text(talk.time)
+        if info is not None:
+            start = talk.start_datetime(info.tzinfo)
+            if start is not None and start.tzname():
+                text += f" {start.tzname()}"
+    return text
+
+
+def talk_header(
+    talk: Talk, info: ConferenceInfo | None, language: str | None
+) -> nodes.field_list:
+    """The block under a talk's title: who, where, when, and links."""
+    fields = nodes.field_list(classes=["conference-talk-meta"])
+    if talk.presenters:
+        label = _("Presenters") if len(talk.presenters) > 1 else _("Presenter")
+        fields += field(label, *presenter_nodes(talk.presenters, link=True))
+    if talk.kind != "talk":
+        fields += field(_("Session"), nodes.Text(talk.kind.capitalize()))
+    if talk.track:
+        fields += field(_("Track"), nodes.Text(talk.track))
+    if talk.room:
+        fields += field(_("Room"), nodes.Text(talk.room))
+    when = when_text(talk, info, language)
+    if when:
+        fields += field(_("When"), nodes.Text(when))
+    links = [(label, url) for label, url in (
+        (_("Official page"), talk.url),
+        (_("Video"), talk.video),
+        (_("Slides"), talk.slides),
+    ) if url]
+    if links:
+        body: list[nodes.Node] = []
+        for index, (label, url) in enumerate(links):
+            if index:
+                body.append(nodes.Text(" · "))
+            body.append(nodes.reference(label, label, refuri=url))
+        fields += field(_("Links"), *body)
+    if info is not None and talk_has_calendar(info, talk):
+        holder = export_links()
+        holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
+        fields += holder
+    return fields
+
+
+def schedule_table(talks: Sequence[Talk]) -> nodes.table:
+    """A day's table: time, linked title, presenters, track (or room)."""
+    show_room = any(talk.room for talk in talks)
+    headings = [_("Time"), _("Talk"), _("Presenters"), _("Room") if show_room else _("Track")]
+    widths = [12, 48, 25, 15]
+    table = nodes.table(classes=["conference-schedule"])
+    group = nodes.tgroup(cols=len(headings))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += _row([text_paragraph(text) for text in headings])
+    group += head
+    body = nodes.tbody()
+    for talk in talks:
+        title = nodes.paragraph()
+        title += entry_xref(talk)
+        if talk.kind != "talk":
+            title += nodes.Text(f" ({talk.kind})")
+        presenters = nodes.paragraph()
+        presenters.extend(presenter_nodes(talk.presenters, link=False))
+        place = talk.location if show_room else talk.track
+        body += _row([text_paragraph(slot_text(talk.time)), title, presenters,
+                      text_paragraph(place)])
+    group += body
+    return table
+
+
+def _row(cells: Iterable[nodes.Element]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += cell
+        row += entry
+    return row
+
+
+def talk_list(talks: Sequence[Talk], *, with_day: bool, language: str | None) -> nodes.bullet_list:
+    """``10:50–11:20 Title — Presenters`` items, one per talk."""
+    items = nodes.bullet_list(classes=["conference-talk-list"])
+    for talk in talks:
+        paragraph = nodes.paragraph()
+        when = []
+        if with_day and talk.date is not None:
+            when.append(day_heading(talk.date, language))
+        if talk.time is not None:
+            when.append(slot_text(talk.time))
+        if when:
+            paragraph += nodes.Text(", ".join(when) + " ")
+        paragraph += entry_xref(talk)
+        if talk.presenters:
+            paragraph += nodes.Text(" — ")
+            paragraph.extend(presenter_nodes(talk.presenters, link=False))
+        items += nodes.list_item("", paragraph)
+    return items
+
+
+def day_rubric(title: str, docname: str | None) -> nodes.rubric:
+    """A heading for one day of the overview, linking to the day's page."""
+    rubric = nodes.rubric()
+    if docname is None:
+        rubric += nodes.Text(title)
+    else:
+        rubric += doc_xref(docname, title)
+    return rubric
+
+
+def hidden_toctree(docname: str, entries: Sequence[str]) -> nodes.compound:
+    """The toctree node Sphinx's own ``toctree`` directive would make (hidden).
+
+    The schedule table shows the entries already, so the toctree only drives
+    the sidebar, prev/next and the other builders' document order.
+    """
+    toctree = addnodes.toctree()
+    toctree["parent"] = docname
+    toctree["entries"] = [(None, entry) for entry in entries]
+    toctree["includefiles"] = list(entries)
+    toctree["maxdepth"] = -1
+    toctree["caption"] = None
+    toctree["glob"] = False
+    toctree["hidden"] = True
+    toctree["includehidden"] = False
+    toctree["numbered"] = 0
+    toctree["titlesonly"] = False
+    return nodes.compound("", toctree, classes=["toctree-wrapper"])
+
+
+def date_text(date: dt.date | None, language: str | None) -> str:
+    """A talk's date, or a label for talks that have none."""
+    return day_heading(date, language) if date is not None else _("Date unknown")
