@@ -324,8 +324,8 @@ class ScheduleDirective(ViewDirective):
 
     def _overview(self, info: ConferenceInfo) -> list[nodes.Node]:
         self.record("overview")
-        result: list[nodes.Node] = []
         language = self.config.language
+        result: list[nodes.Node] = [render.conference_summary(info, language)]
         entries: list[str] = []
         for day in info.days:
             day_doc = f"{day}/index"
@@ -388,7 +388,7 @@ class PresentersDirective(ViewDirective):
             if person.affiliation:
                 term += nodes.classifier(person.affiliation, person.affiliation)
             body = render.talk_list(conference_order(talks), with_day=True,
-                                    language=self.config.language)
+                                    language=self.config.language, with_presenters=False)
             listing += nodes.definition_list_item("", term, nodes.definition("", body))
         return [listing]
 

@@ -99,7 +99,7 @@ class ConferenceDomain(Domain):
 
     @property
     def talks_by_doc(self) -> dict[str, list[Talk]]:
-        """docname -> talks on that page (the stored data itself)."""
+        """Docname -> talks on that page (the stored data itself)."""
         return self.data["talks"]
 
     def note_talk(self, talk: Talk) -> None:
@@ -129,7 +129,8 @@ class ConferenceDomain(Domain):
 
     def all_talks(self) -> list[Talk]:
         """Every talk, in document then page order (a deterministic order)."""
-        return [talk for docname in sorted(self.talks_by_doc) for talk in self.talks_by_doc[docname]]
+        by_doc = self.talks_by_doc
+        return [talk for docname in sorted(by_doc) for talk in by_doc[docname]]
 
     def _index(self) -> dict[str, list[Talk]]:
         if self._talk_index is None:
@@ -146,7 +147,7 @@ class ConferenceDomain(Domain):
 
     @property
     def talks(self) -> dict[str, Talk]:
-        """id -> talk, duplicates resolved to the first in document order."""
+        """Id -> talk, duplicates resolved to the first in document order."""
         return {talk_id: found[0] for talk_id, found in self._index().items()}
 
     def duplicates(self) -> Iterator[tuple[Talk, Talk]]:
@@ -196,7 +197,9 @@ class ConferenceDomain(Domain):
                 return None
             if not node.get("refexplicit"):
                 contnode = nodes.inline(talk.title, talk.title, classes=contnode["classes"])
-            return make_refnode(builder, fromdocname, talk.docname, talk.anchor, contnode, talk.title)
+            return make_refnode(
+                builder, fromdocname, talk.docname, talk.anchor, contnode, talk.title
+            )
         if typ == "entry":
             # Schedules link each listed talk itself, duplicates of an id included.
             return make_refnode(

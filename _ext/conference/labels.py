@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from babel.dates import format_date as babel_format_date
 from sphinx.locale import get_translation
 from sphinx.util.i18n import format_date
 
@@ -25,6 +26,20 @@ def day_heading(date: dt.date, language: str | None) -> str:
     """``Friday, March 15, 2013``: the name of a conference day as people say it."""
     when = dt.datetime.combine(date, dt.time(12), tzinfo=dt.UTC)
     return format_date("%A, %B %-d, %Y", date=when, language=language or "en")
+
+
+def date_range(start: dt.date, end: dt.date, language: str | None) -> str:
+    """``March 14–17, 2013``: a conference's dates, as a reader writes them."""
+    locale = (language or "en").replace("-", "_")
+    if start == end:
+        return babel_format_date(start, "MMMM d, y", locale=locale)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{babel_format_date(start, 'MMMM d', locale=locale)}–{end.day}, {end.year}"
+    if start.year == end.year:
+        first = babel_format_date(start, "MMMM d", locale=locale)
+        return f"{first} – {babel_format_date(end, 'MMMM d, y', locale=locale)}"
+    return (f"{babel_format_date(start, 'MMMM d, y', locale=locale)} – "
+            f"{babel_format_date(end, 'MMMM d, y', locale=locale)}")
 
 
 def slot_text(slot: TimeSlot | None) -> str:

@@ -20,12 +20,12 @@ from docutils import nodes
 from sphinx import addnodes
 
 from .domain import ConferenceDomain
-from .labels import _, day_heading, slot_text
 from .exporters.paths import talk_has_calendar
+from .labels import _, date_range, day_heading, slot_text
 from .model import ConferenceInfo, Presenter, Talk
 
 
-class export_links(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+class export_links(nodes.General, nodes.Element):
     """Content that only makes sense where the exported files exist.
 
     The ``ExportLinks`` post-transform fills in the references made by
@@ -194,7 +194,9 @@ def _row(cells: Iterable[nodes.Element]) -> nodes.row:
     return row
 
 
-def talk_list(talks: Sequence[Talk], *, with_day: bool, language: str | None) -> nodes.bullet_list:
+def talk_list(
+    talks: Sequence[Talk], *, with_day: bool, language: str | None, with_presenters: bool = True
+) -> nodes.bullet_list:
     """``10:50–11:20 Title — Presenters`` items, one per talk."""
     items = nodes.bullet_list(classes=["conference-talk-list"])
     for talk in talks:
@@ -207,11 +209,21 @@ def talk_list(talks: Sequence[Talk], *, with_day: bool, language: str | None) ->
         if when:
             paragraph += nodes.Text(", ".join(when) + " ")
         paragraph += entry_xref(talk)
-        if talk.presenters:
+        if with_presenters and talk.presenters:
             paragraph += nodes.Text(" — ")
             paragraph.extend(presenter_nodes(talk.presenters, link=False))
         items += nodes.list_item("", paragraph)
     return items
+
+
+def conference_summary(info: ConferenceInfo, language: str | None) -> nodes.field_list:
+    """The conference's name, dates and place, from the configuration."""
+    fields = nodes.field_list(classes=["conference-summary"])
+    fields += field(_("Conference"), nodes.Text(info.name))
+    fields += field(_("Dates"), nodes.Text(date_range(info.start, info.end, language)))
+    if info.location:
+        fields += field(_("Location"), nodes.Text(info.location))
+    return fields
 
 
 def day_rubric(title: str, docname: str | None) -> nodes.rubric:
