@@ -19,6 +19,8 @@ copyright = "2013, Mark Ransom"  # noqa: A001 - Sphinx's own option name
 version = "2013"
 release = "2013"
 language = "en"
+# Read the Docs builds with -W but not -n: be nitpicky there too.
+nitpicky = True
 
 extensions = ["conference"]
 

@@ -94,6 +94,7 @@ class ConferenceDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._talk_index: dict[str, list[Talk]] | None = None
+        self._people: dict[str, tuple[Presenter, list[Talk]]] | None = None
 
     # -- storing ---------------------------------------------------------------
 
@@ -105,7 +106,7 @@ class ConferenceDomain(Domain):
     def note_talk(self, talk: Talk) -> None:
         """Record a talk read from ``talk.docname``."""
         self.talks_by_doc.setdefault(talk.docname, []).append(talk)
-        self._talk_index = None
+        self._forget_derived()
 
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
@@ -115,7 +116,7 @@ class ConferenceDomain(Domain):
         """Forget everything that ``docname`` contributed."""
         for key in ("talks", "views", "problems"):
             self.data[key].pop(docname, None)
-        self._talk_index = None
+        self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
@@ -123,9 +124,14 @@ class ConferenceDomain(Domain):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
-        self._talk_index = None
+        self._forget_derived()
 
     # -- derived views ---------------------------------------------------------
+
+    def _forget_derived(self) -> None:
+        """Drop the cached indices; the next lookup rebuilds them from ``data``."""
+        self._talk_index = None
+        self._people = None
 
     def all_talks(self) -> list[Talk]:
         """Every talk, in document then page order (a deterministic order)."""
@@ -160,8 +166,11 @@ class ConferenceDomain(Domain):
         """Presenter id -> (the person, their talks), one entry per person.
 
         The same name on several talks is one person; the first affiliation
-        given in document order is kept.
+        given in document order is kept. Cached: every talk header resolves
+        its presenters against it.
         """
+        if self._people is not None:
+            return self._people
         people: dict[str, tuple[Presenter, list[Talk]]] = {}
         for talk in self.all_talks():
             for person in talk.presenters:
@@ -169,6 +178,7 @@ class ConferenceDomain(Domain):
                 if not entry[0].affiliation and person.affiliation:
                     entry = people[person.id] = (person, entry[1])
                 entry[1].append(talk)
+        self._people = people
         return people
 
     def index_page(self, kind: str) -> str | None:
