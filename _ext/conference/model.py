@@ -36,6 +36,8 @@ __all__ = [
     "parse_time",
     "parse_timezone",
     "parse_url",
+    "salvage_presenters",
+    "script_scheme",
     "stable_id",
 ]
 
@@ -58,10 +60,16 @@ KINDS: Final = (
 #: more than this long after it starts is an inverted range (``11:00-10:00``).
 MAX_DURATION: Final = dt.timedelta(hours=12)
 
-_TIME_RE: Final = re.compile(r"(\d{1,2}):(\d{2})")
-_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: ``\d`` would accept other scripts' digits ("١٢:٣٠"), which
+# int() reads but nobody means in a schedule written in HH:MM.
+_TIME_RE: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PRESENTER_RE: Final = re.compile(r"([^()]*?)\s*(?:\(([^()]*)\))?")
 _SAFE_SCHEMES: Final = frozenset({"http", "https"})
+#: Schemes a browser runs or renders as a document of its own: a link to one of
+#: these is script injection, wherever on a page it comes from.
+_SCRIPT_SCHEMES: Final = frozenset({"javascript", "vbscript", "livescript", "data"})
+_SCHEME_RE: Final = re.compile(r"([a-z][a-z0-9+.-]*):")
 
 
 class TalkDataError(ValueError):
@@ -81,11 +89,15 @@ class Presenter:
         return stable_id("presenter-" + self.name)
 
     @property
-    def sort_key(self) -> tuple[str, str]:
-        """Family name first, as printed conference indices sort people."""
+    def sort_key(self) -> tuple[str, str, str]:
+        """Family name first, as printed conference indices sort people.
+
+        Accents are folded (``make_id`` transliterates ``Łabędzka`` to
+        ``labedzka``) so a name sorts with its letter, not after ``Z``.
+        """
         parts = self.name.split()
         family = parts[-1] if parts else ""
-        return (family.casefold(), self.name.casefold())
+        return (make_id(family) or family.casefold(), family.casefold(), self.name.casefold())
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -95,7 +107,8 @@ class Presenter:
 class TimeSlot:
     """Local start and optional end of a talk on its day.
 
-    An end earlier than the start means the talk runs past midnight.
+    An end earlier than the start means the talk runs past midnight; an end
+    equal to the start is a slot of no length (which :func:`parse_time` rejects).
     """
 
     start: dt.time
@@ -108,7 +121,7 @@ class TimeSlot:
             return None
         start = dt.timedelta(hours=self.start.hour, minutes=self.start.minute)
         end = dt.timedelta(hours=self.end.hour, minutes=self.end.minute)
-        if end <= start:
+        if end < start:
             end += dt.timedelta(days=1)
         return end - start
 
@@ -228,6 +241,33 @@ def parse_presenters(text: str) -> tuple[Presenter, ...]:
     return tuple(people)
 
 
+def salvage_presenters(text: str) -> tuple[Presenter, ...]:
+    """Whatever people can be read from a list :func:`parse_presenters` rejects.
+
+    Never raises. A chunk that is not ``Name (Affiliation)`` is kept whole, as
+    the name, so a page still shows what was typed (as text); chunks with no
+    letter or digit (``,,,``) are dropped. Commas split people even inside
+    unbalanced parentheses.
+    """
+    try:
+        return parse_presenters(text)
+    except TalkDataError:
+        pass
+    try:
+        chunks = _split_top_level(text)
+    except TalkDataError:
+        chunks = text.split(",")
+    people: list[Presenter] = []
+    for chunk in chunks:
+        match = _PRESENTER_RE.fullmatch(chunk.strip())
+        name = " ".join(match.group(1).split()) if match else ""
+        if name:
+            people.append(Presenter(name, " ".join((match.group(2) or "").split())))
+        elif any(char.isalnum() for char in chunk):
+            people.append(Presenter(" ".join(chunk.split())))
+    return tuple(people)
+
+
 def _split_top_level(text: str) -> list[str]:
     """Split on commas that are not inside parentheses; reject unbalanced ones."""
     chunks: list[str] = []
@@ -282,7 +322,9 @@ def parse_time(text: str) -> TimeSlot:
         return TimeSlot(start)
     slot = TimeSlot(start, _parse_clock(parts[1]))
     duration = slot.duration
-    if duration is not None and duration > MAX_DURATION:
+    if not duration:
+        raise TalkDataError(f"{text.strip()!r} ends when it starts")
+    if duration > MAX_DURATION:
         raise TalkDataError(f"{text.strip()!r} ends before it starts")
     return slot
 
@@ -312,13 +354,30 @@ def parse_url(text: str) -> str:
     return value
 
 
+def script_scheme(uri: str) -> str:
+    r"""The scheme of ``uri`` if following it would run script, else ``""``.
+
+    Read as a browser reads an ``href``: leading spaces and control
+    characters are skipped, and tabs and newlines anywhere are ignored, so
+    ``" java\tscript:"`` is ``javascript``. Case does not matter.
+    """
+    text = "".join(char for char in uri if char not in "\t\n\r").lstrip(
+        "".join(chr(code) for code in range(33))
+    )
+    match = _SCHEME_RE.match(text.lower())
+    scheme = match.group(1) if match else ""
+    return scheme if scheme in _SCRIPT_SCHEMES else ""
+
+
 def parse_timezone(name: object) -> str:
     """Check that ``name`` is an IANA time zone known to ``zoneinfo``."""
     if not isinstance(name, str) or not name:
         raise TalkDataError(f"conference_timezone {name!r} is not an IANA time zone name")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the database ("America") or a name too long
+        # for the file system is not a zone either.
         raise TalkDataError(f"conference_timezone {name!r} is not an IANA time zone") from None
     return name
 
@@ -329,11 +388,20 @@ def parse_conference_days(days: object) -> dict[str, dt.date]:
         raise TalkDataError(f"conference_days {days!r} is not a mapping of folder to date")
     parsed: dict[str, dt.date] = {}
     for folder, value in days.items():
-        if not isinstance(folder, str) or not folder or "/" in folder:
+        if (
+            not isinstance(folder, str)
+            or folder in {"", ".", ".."}
+            or folder != folder.strip()
+            or any(char in "/\\" for char in folder)
+        ):
             raise TalkDataError(f"conference_days key {folder!r} is not a folder name")
-        if not isinstance(value, str | dt.date):
+        # A datetime is a date too, but cannot be ordered against plain dates.
+        if not isinstance(value, str | dt.date) or isinstance(value, dt.datetime):
             raise TalkDataError(f"conference_days[{folder!r}] = {value!r} is not a date")
-        date = value if isinstance(value, dt.date) else parse_date(value)
+        try:
+            date = value if isinstance(value, dt.date) else parse_date(value)
+        except TalkDataError as exc:
+            raise TalkDataError(f"conference_days[{folder!r}]: {exc}") from None
         if date in parsed.values():
             raise TalkDataError(f"conference_days gives {date} to two folders")
         parsed[folder] = date

@@ -158,10 +158,13 @@ def talk_header(
 
 
 def schedule_table(talks: Sequence[Talk]) -> nodes.table:
-    """A day's table: time, linked title, presenters, track (or room)."""
+    """A day's table: time, linked title, presenters, track, and room if any has one."""
     show_room = any(talk.room for talk in talks)
-    headings = [_("Time"), _("Talk"), _("Presenters"), _("Room") if show_room else _("Track")]
+    headings = [_("Time"), _("Talk"), _("Presenters"), _("Track")]
     widths = [12, 48, 25, 15]
+    if show_room:
+        headings.append(_("Room"))
+        widths = [12, 40, 23, 13, 12]
     table = nodes.table(classes=["conference-schedule"])
     group = nodes.tgroup(cols=len(headings))
     table += group
@@ -178,9 +181,11 @@ def schedule_table(talks: Sequence[Talk]) -> nodes.table:
             title += nodes.Text(f" ({talk.kind})")
         presenters = nodes.paragraph()
         presenters.extend(presenter_nodes(talk.presenters, link=False))
-        place = talk.location if show_room else talk.track
-        body += _row([text_paragraph(slot_text(talk.time)), title, presenters,
-                      text_paragraph(place)])
+        cells = [text_paragraph(slot_text(talk.time)), title, presenters,
+                 text_paragraph(talk.track)]
+        if show_room:
+            cells.append(text_paragraph(talk.room))
+        body += _row(cells)
     group += body
     return table
 
