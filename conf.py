@@ -58,8 +58,9 @@ html_show_sourcelink = False
 if os.environ.get("READTHEDOCS_CANONICAL_URL"):
     html_baseurl = os.environ["READTHEDOCS_CANONICAL_URL"]
 
+# The LaTeX title is LaTeX markup: the project's "&" must be escaped.
 latex_documents = [
-    ("index", "pycon2013-notes.tex", project, author, "manual"),
+    ("index", "pycon2013-notes.tex", project.replace("&", r"\&"), author, "manual"),
 ]
 man_pages = [("index", "pycon2013-notes", project, [author], 7)]
 texinfo_documents = [

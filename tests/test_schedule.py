@@ -128,7 +128,8 @@ def test_builds_without_warnings(site: SphinxTestApp) -> None:
 
 def test_day_table_has_time_title_presenters_track(page) -> None:
     headings, rows = table(page("first/index.html"))
-    assert headings == ["Time", "Talk", "Presenters", "Track"]
+    # A day where some talk has a room gets a Room column after the track.
+    assert headings == ["Time", "Talk", "Presenters", "Track", "Room"]
     assert len(rows) == len(FIRST_DAY)
     for cells, (time, title, doc, anchor, presenters, track) in zip(rows, FIRST_DAY, strict=True):
         assert squash(cells[0].get_text(" ")) == (time or "—")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from . import cleanup, config, directives, domain, schedule, transforms  # TMP
+from . import cleanup, config, directives, domain, sanitize, schedule, transforms  # TMP
 from .labels import CATALOG
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 1
+ENV_VERSION: Final = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -43,7 +43,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
     app.connect("env-check-consistency", schedule.check_consistency)
+    app.add_transform(sanitize.ScriptLinks)
     app.add_post_transform(transforms.ExportLinks)
+    app.add_post_transform(transforms.SingleHtmlFragments)
     # TMP app.connect("build-finished", exports.write_exports)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)

@@ -30,19 +30,27 @@ CONFIG_VALUES: Final[dict[str, tuple[Any, str, tuple[type, ...]]]] = {
 }
 
 
+#: The time zone used when ``conference_timezone`` is invalid (also the default).
+FALLBACK_TIMEZONE: Final = "UTC"
+
+
 def conference_info(config: Config) -> ConferenceInfo | None:
     """The validated conference, or ``None`` when there is none to schedule.
 
     ``None`` covers both "not configured" and "invalid"; the latter was already
-    reported once by :func:`check_config`, so callers stay silent.
+    reported once by :func:`check_config`, so callers stay silent. An invalid
+    time zone alone does not cost the schedule: times are then read as UTC.
     """
     if not config.conference_days:
         return None
     try:
         days = parse_conference_days(config.conference_days)
-        timezone = parse_timezone(config.conference_timezone)
     except TalkDataError:
         return None
+    try:
+        timezone = parse_timezone(config.conference_timezone)
+    except TalkDataError:
+        timezone = FALLBACK_TIMEZONE
     if not days:
         return None
     name = config.conference_name or config.project
@@ -61,9 +69,14 @@ def _acronym(name: str) -> str:
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    """Report an invalid ``conference_days`` or time zone once, at start-up."""
+    """Report an invalid ``conference_days`` or time zone once, at start-up.
+
+    A value of the wrong type is reported here, with the value, and then reset
+    to its default: Sphinx's own type check (``config-inited`` at priority
+    800, after this one) would otherwise report it a second time, untyped.
+    """
     problems: list[str] = []
-    if config.conference_days:
+    if config.conference_days or not isinstance(config.conference_days, dict):
         try:
             parse_conference_days(config.conference_days)
         except TalkDataError as exc:
@@ -71,7 +84,11 @@ def check_config(app: Sphinx, config: Config) -> None:
     try:
         parse_timezone(config.conference_timezone)
     except TalkDataError as exc:
-        problems.append(str(exc))
+        problems.append(f"{exc}; using {FALLBACK_TIMEZONE}")
+    for name in ("conference_days", "conference_timezone"):
+        default, _rebuild, types = CONFIG_VALUES[name]
+        if not isinstance(getattr(config, name), types):
+            setattr(config, name, default)
     for problem in problems:
         logger.warning(
             "invalid configuration: %s", problem, type="conference", subtype="config"

@@ -37,6 +37,7 @@ from .model import (
     parse_presenters,
     parse_time,
     parse_url,
+    salvage_presenters,
     stable_id,
 )
 from .schedule import (
@@ -121,6 +122,9 @@ class TalkDirective(ConferenceDirective):
         self.set_source_info(block)
         if self.arguments:
             block["ids"].append(anchor)
+            # Register it, so the next talk on this page (or a later section)
+            # does not take the same id (see _claim_anchor).
+            self.state.document.ids[anchor] = block
             block += nodes.rubric(title, title, classes=["conference-talk-title"])
         block += self._index_entries(talk)
         block += render.talk_header(talk, self.info, self.config.language)
@@ -204,7 +208,14 @@ class TalkDirective(ConferenceDirective):
         if "presenter" not in self.options:
             self.warn("presenter", "talk has no :presenter:")
             return ()
-        return self._parsed("presenter", parse_presenters, "presenter") or ()
+        text = self.options["presenter"]
+        try:
+            return parse_presenters(text)
+        except TalkDataError as exc:
+            # Keep whatever names can be read: the page and the schedule still
+            # show (as text) what was typed.
+            self.warn("presenter", f"invalid :presenter: {exc}")
+            return salvage_presenters(text)
 
     def _kind(self) -> str:
         kind = " ".join(self.options.get("kind", "talk").lower().split())
@@ -227,9 +238,11 @@ class TalkDirective(ConferenceDirective):
         container = nodes.container(classes=["conference-talk-description"])
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, container)
-        for raw in list(container.findall(nodes.raw)):
-            self.warn("raw", "raw markup is not allowed in a talk description; dropped")
+        raws = list(container.findall(nodes.raw))
+        for raw in raws:
             raw.parent.remove(raw)
+        if raws:
+            self.warn("raw", "raw markup is not allowed in a talk description; dropped")
         return container
 
     def _index_entries(self, talk: Talk) -> addnodes.index:
@@ -282,7 +295,9 @@ class ScheduleDirective(ViewDirective):
         """Render the day or overview schedule and its hidden toctree."""
         info = self.info
         if info is None:
-            self.defer("config", "schedule directive needs conference_days in conf.py")
+            if not self.config.conference_days:
+                self.defer("config", "schedule directive needs conference_days in conf.py")
+            # else: invalid, and already reported once at start-up (config.check_config).
             return []
         views = self.domain.data["views"].get(self.env.docname, [])
         if any(view.kind in {"day", "overview"} for view in views):
@@ -295,15 +310,18 @@ class ScheduleDirective(ViewDirective):
         return self._day_schedule(info, day)
 
     def _day(self, info: ConferenceInfo) -> str | None:
+        folder = self.env.docname.split("/", 1)[0]
+        page_day = folder if "/" in self.env.docname and folder in info.days else None
         if self.arguments:
             day = self.arguments[0].strip()
             if day in info.days:
                 return day
+            # A typo must not turn a day page into a second overview (whose
+            # toctree would give every day page a second parent): ignore it.
             self.defer("schedule", f"unknown day {day!r}; expected one of "
-                       f"{', '.join(info.days)}. Showing the overview")
-            return None
-        folder = self.env.docname.split("/", 1)[0]
-        return folder if "/" in self.env.docname and folder in info.days else None
+                       f"{', '.join(info.days)}. Showing "
+                       f"{repr(page_day) if page_day else 'the overview'} instead")
+        return page_day
 
     def _day_schedule(self, info: ConferenceInfo, day: str) -> list[nodes.Node]:
         self.record("day", day)
@@ -384,12 +402,17 @@ class PresentersDirective(ViewDirective):
             return [render.text_paragraph(_("No presenters yet."))]
         listing = nodes.definition_list(classes=["conference-presenters"])
         for person, talks in people:
-            term = nodes.term(person.name, person.name, ids=[person.id])
+            # A classifier is the term's sibling (docutils' DTD), not its child:
+            # the text writer crashes on a classifier inside a term.
+            item = nodes.definition_list_item(
+                "", nodes.term(person.name, person.name, ids=[person.id])
+            )
             if person.affiliation:
-                term += nodes.classifier(person.affiliation, person.affiliation)
+                item += nodes.classifier(person.affiliation, person.affiliation)
             body = render.talk_list(conference_order(talks), with_day=True,
                                     language=self.config.language, with_presenters=False)
-            listing += nodes.definition_list_item("", term, nodes.definition("", body))
+            item += nodes.definition("", body)
+            listing += item
         return [listing]
 
 

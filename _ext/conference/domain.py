@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -70,7 +71,10 @@ class ConferenceDomain(Domain):
         docname -> list of ``(lineno, subtype, message)`` found while reading
         but only reported after all documents are read.
     ``navigation``
-        output directory -> digest of the navigation last written there.
+        output (``builder:outdir``) -> ``(navigation digest, {docname: view
+        digests})`` last written there (see ``schedule.rewrite_for_navigation``).
+    ``outputs``
+        output -> docname -> the files that page put there (see ``cleanup``).
     """
 
     name = "conf"
@@ -85,6 +89,7 @@ class ConferenceDomain(Domain):
         "views": {},
         "problems": {},
         "navigation": {},
+        "outputs": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
@@ -95,6 +100,7 @@ class ConferenceDomain(Domain):
         super().__init__(env)
         self._talk_index: dict[str, list[Talk]] | None = None
         self._people: dict[str, tuple[Presenter, list[Talk]]] | None = None
+        self._rereading: dict[str, list[Talk]] = {}
 
     # -- storing ---------------------------------------------------------------
 
@@ -135,8 +141,26 @@ class ConferenceDomain(Domain):
 
     def all_talks(self) -> list[Talk]:
         """Every talk, in document then page order (a deterministic order)."""
-        by_doc = self.talks_by_doc
+        by_doc = {**self.talks_by_doc, **self._rereading}
         return [talk for docname in sorted(by_doc) for talk in by_doc[docname]]
+
+    @contextmanager
+    def rereading(self, docname: str, talks: list[Talk]) -> Iterator[None]:
+        """Read ``docname`` again with its own ``talks`` (as last read) in view.
+
+        A list on a page (the overview on ``index``) is rendered before the
+        talks further down that page are noted; re-read from scratch it would
+        never see them, and never match the final data. So while the page is
+        read again, every lookup sees the talks it had, which are the talks it
+        will have: its source is the same.
+        """
+        self._rereading[docname] = talks
+        self._forget_derived()
+        try:
+            yield
+        finally:
+            del self._rereading[docname]
+            self._forget_derived()
 
     def _index(self) -> dict[str, list[Talk]]:
         if self._talk_index is None:
@@ -234,9 +258,15 @@ class ConferenceDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
-        """Let ``:any:`` find talks (by id) and presenters (by name)."""
+        """Let ``:any:`` find talks (by id) and presenters (by name).
+
+        A talk's id is also its std label (:func:`sync_std_labels`), which
+        ``:any:`` already finds through the std domain; answering again here
+        would make every talk an ambiguous ``:any:`` target.
+        """
         results = []
-        for typ in ("talk", "presenter"):
+        mirrored = _mirrored_label(env, self.talk(target))
+        for typ in ("presenter",) if mirrored else ("talk", "presenter"):
             ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
             if ref is not None:
                 results.append((f"{self.name}:{typ}", ref))
@@ -254,6 +284,14 @@ class ConferenceDomain(Domain):
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         """Talk ids are already global."""
         return node.get("reftarget")
+
+
+def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
+    """Whether the std domain holds the label :func:`sync_std_labels` gave ``talk``."""
+    if talk is None:
+        return False
+    label = env.domains.standard_domain.labels.get(talk.id)
+    return label == (talk.docname, talk.anchor, talk.title)
 
 
 def sync_std_labels(env: BuildEnvironment) -> None:

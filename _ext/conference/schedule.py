@@ -16,8 +16,12 @@ order we do not control (alphabetical, or arbitrary under ``-j``). So:
 3. In ``env-get-updated``, :func:`rewrite_for_navigation` compares a digest of
    the whole navigation (toctree structure and titles) with the one last
    written to this output directory, and asks for every page when it changed:
-   every sidebar and prev/next link shows it. A notes-only edit changes no
-   digest and so costs what it costs in plain Sphinx.
+   every sidebar and prev/next link shows it. Otherwise it asks for the pages
+   whose view digests differ from the ones last written there: a page re-read
+   while another builder ran on the same doctrees (html, then text, then
+   html) is otherwise never rewritten, as its source did not change. A
+   notes-only edit changes no digest and so costs what it costs in plain
+   Sphinx.
 
 Warnings that depend on all talks (duplicate ids, overlaps, problems found by
 an index directive) are emitted once, in ``env-check-consistency``.
@@ -53,8 +57,9 @@ VIEW_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "day": ("id", "docname", "anchor", "title", "day", "time", "presenters", "track",
             "room", "kind"),
     "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
-    "presenters": ("id", "docname", "anchor", "title", "presenters"),
-    "tracks": ("id", "docname", "anchor", "title", "day", "time", "track"),
+    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
+    "tracks": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+               "track"),
 }
 
 
@@ -142,15 +147,22 @@ def stale_views(env: BuildEnvironment) -> list[str]:
 
 def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: re-read stale data-dependent pages; return them for writing."""
+    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
     reread: list[str] = []
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
         if not stale:
             break
         for docname in stale:
+            own_talks = list(domain.talks_by_doc.get(docname, []))
             app.events.emit("env-purge-doc", env, docname)
             env.clear_doc(docname)
-            app.builder.read_doc(docname)
+            # Whatever reading this page has to say was said when it was read
+            # for its own sake (this build, or the one that last saw it
+            # change); data-dependent problems are deferred to
+            # check_consistency. So a re-read stays silent: no duplicates.
+            with logging.suppress_logging(), domain.rereading(docname, own_talks):
+                app.builder.read_doc(docname)
         reread.extend(stale)
     sync_std_labels(env)
     return sorted(set(reread))
@@ -173,21 +185,48 @@ def navigation_digest(env: BuildEnvironment) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-get-updated``: every page, if the navigation differs from this output's.
+def output_key(app: Sphinx) -> str:
+    """Which output a record describes: the builder's name and output directory.
 
-    Keyed by output directory and builder, so switching builders on shared
-    doctrees (html, then latex, then html) cannot leave old sidebars behind.
+    Builders switched on shared doctrees (html, then latex, then html, as Read
+    the Docs does) share the environment but not their outputs, so what was
+    written is remembered per output.
+    """
+    return f"{app.builder.name}:{app.outdir}"
+
+
+def view_digests(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
+    """Docname -> the digests of the views on that page, as now collected."""
+    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    return {
+        docname: tuple(view.digest for view in views)
+        for docname, views in sorted(domain.data["views"].items())
+    }
+
+
+def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: the pages whose output here is older than the data.
+
+    That is every page when the navigation differs from the one last written
+    to this output, else the pages whose views differ from the ones last
+    written here. The latter were re-read (by :func:`refresh_views`) in this
+    build or, when builders are switched on shared doctrees, in another
+    builder's build, which does not write this output.
     """
     if conference_info(env.config) is None:
         return []
     domain: ConferenceDomain = env.domains[ConferenceDomain.name]
-    key = f"{app.builder.name}:{app.outdir}"
-    digest = navigation_digest(env)
-    if domain.data["navigation"].get(key) == digest:
-        return []
-    domain.data["navigation"][key] = digest
-    return sorted(env.found_docs)
+    key = output_key(app)
+    written = domain.data["navigation"].get(key)
+    navigation, views = navigation_digest(env), view_digests(env)
+    domain.data["navigation"][key] = (navigation, views)
+    if written is None or written[0] != navigation:
+        return sorted(env.found_docs)
+    return sorted(
+        docname
+        for docname, digests in views.items()
+        if written[1].get(docname) != digests and docname in env.found_docs
+    )
 
 
 # -- warnings that need every talk -----------------------------------------------

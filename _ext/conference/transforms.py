@@ -51,3 +51,23 @@ class ExportLinks(SphinxPostTransform):
             return path
         base = self.app.builder.get_target_uri(self.env.docname)
         return relative_uri(base, path)
+
+
+class SingleHtmlFragments(SphinxPostTransform):
+    """Make ``#document-<doc>#<id>`` links of the singlehtml builder plain ``#<id>``.
+
+    Sphinx 8.2 stopped calling ``SingleFileHTMLBuilder.fix_refuris`` (sphinx
+    issue #14221), so a reference to an anchor on another page comes out with
+    two fragments, which no browser follows. Every page is part of one file
+    there, and the anchor keeps its id: the last fragment is the target.
+    """
+
+    default_priority = 900  # after the ReferencesResolver (10) made the references
+    builders = ("singlehtml",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Keep only the last fragment of every internal reference."""
+        for reference in self.document.findall(nodes.reference):
+            uri = reference.get("refuri", "")
+            if uri.startswith("#") and "#" in uri[1:]:
+                reference["refuri"] = uri[uri.rindex("#"):]
