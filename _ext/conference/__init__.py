@@ -44,7 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
-    app.add_post_transform(transforms.ExportLinks)
+    app.connect("doctree-resolved", transforms.resolve_export_links)
     app.add_post_transform(transforms.SingleHtmlFragments)
     # TMP app.connect("build-finished", exports.write_exports)
     app.connect("env-get-outdated", cleanup.note_removed_docs)

@@ -7,8 +7,8 @@ from a talk goes into a ``Text`` node: it is escaped by each writer and is never
 parsed as markup.
 
 The one exception is :class:`export_links`, a placeholder for links to the
-calendar and schedule files that only HTML-family builders write; the
-``ExportLinks`` post-transform always replaces or removes it before writing.
+calendar and schedule files that only HTML-family builders write;
+``transforms.resolve_export_links`` always replaces or removes it before writing.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .model import ConferenceInfo, Presenter, Talk
 class export_links(nodes.General, nodes.Element):
     """Content that only makes sense where the exported files exist.
 
-    The ``ExportLinks`` post-transform fills in the references made by
+    ``transforms.resolve_export_links`` fills in the references made by
     :func:`export_reference` and unwraps this node for HTML-family builders,
     and removes it, content and all, for every other builder.
     """

@@ -1,4 +1,4 @@
-"""Post-transforms: decisions that depend on the builder, made at write time.
+"""Decisions that depend on the builder, made at write time.
 
 Only HTML-family builders (chosen by name: epub's *format* is html too, but it
 cannot ship calendar files) write the schedule exports, so only they keep the
@@ -7,7 +7,7 @@ links to them. Every other builder gets the page without those links.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -17,40 +17,42 @@ from .config import conference_info
 from .exporters.paths import export_path
 from .render import export_links
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
 #: Builders that write ``schedule.ics``, ``schedule.json``, ``schedule.xml``
 #: and the per-day and per-talk calendars.
 EXPORTING_BUILDERS: Final = frozenset({"html", "dirhtml", "singlehtml"})
 
 
-class ExportLinks(SphinxPostTransform):
-    """Point export links at their files, or drop them where there are none."""
+def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: point export links at their files, or drop them.
 
-    default_priority = 100
+    Runs for every builder, once references are resolved: HTML-family builders
+    get working relative links, every other builder gets the page without them.
+    """
+    builder = app.builder
+    keep = builder.name in EXPORTING_BUILDERS and conference_info(app.config) is not None
+    for holder in list(doctree.findall(export_links)):
+        if not keep:
+            holder.parent.remove(holder)
+            continue
+        for reference in holder.findall(nodes.reference):
+            if "conference_export" in reference:
+                reference["refuri"] = _export_uri(builder, docname,
+                                                  reference["conference_export"])
+                del reference["conference_export"]
+        holder.replace_self(holder.children)
 
-    def run(self, **kwargs: Any) -> None:
-        """Resolve or remove every :class:`~conference.render.export_links`."""
-        keep = (
-            self.app.builder.name in EXPORTING_BUILDERS
-            and conference_info(self.config) is not None
-        )
-        for holder in list(self.document.findall(export_links)):
-            if not keep:
-                holder.parent.remove(holder)
-                continue
-            for reference in holder.findall(nodes.reference):
-                if "conference_export" in reference:
-                    reference["refuri"] = self._uri(reference["conference_export"])
-                    del reference["conference_export"]
-            holder.replace_self(holder.children)
 
-    def _uri(self, export: str) -> str:
-        kind, _, key = export.partition(":")
-        path = export_path(kind, key or None)  # type: ignore[arg-type]
-        if self.app.builder.name == "singlehtml":
-            # Every page is part of the root page, at the top of the output.
-            return path
-        base = self.app.builder.get_target_uri(self.env.docname)
-        return relative_uri(base, path)
+def _export_uri(builder: Builder, docname: str, export: str) -> str:
+    kind, _, key = export.partition(":")
+    path = export_path(kind, key or None)  # type: ignore[arg-type]
+    if builder.name == "singlehtml":
+        # Every page is part of the root page, at the top of the output.
+        return path
+    return relative_uri(builder.get_target_uri(docname), path)
 
 
 class SingleHtmlFragments(SphinxPostTransform):
