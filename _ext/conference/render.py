@@ -144,17 +144,31 @@ def talk_header(
         (_("Slides"), talk.slides),
     ) if url]
     if links:
-        body: list[nodes.Node] = []
-        for index, (label, url) in enumerate(links):
-            if index:
-                body.append(nodes.Text(" · "))
-            body.append(nodes.reference(label, label, refuri=url))
-        fields += field(_("Links"), *body)
+        fields += link_fields(links)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
         holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
         fields += holder
     return fields
+
+
+def link_fields(links: Sequence[tuple[str, str]]) -> list[nodes.Element]:
+    """A talk's links: labelled on screen, spelled out where links cannot be followed.
+
+    HTML-format builders (html, epub, ...) show ``Official page · Video``; text,
+    man, texinfo and LaTeX (print) get one field per link with the URL itself.
+    """
+    on_screen: list[nodes.Node] = []
+    for index, (label, url) in enumerate(links):
+        if index:
+            on_screen.append(nodes.Text(" · "))
+        on_screen.append(nodes.reference(label, label, refuri=url))
+    screen = addnodes.only(expr="format_html")
+    screen += field(_("Links"), *on_screen)
+    spelled = addnodes.only(expr="not format_html")
+    for label, url in links:
+        spelled += field(label, nodes.reference(url, url, refuri=url))
+    return [screen, spelled]
 
 
 def schedule_table(talks: Sequence[Talk]) -> nodes.table:
