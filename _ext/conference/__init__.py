@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from . import cleanup, config, directives, domain, sanitize, schedule, transforms  # TMP
+from . import cleanup, config, directives, domain, sanitize, schedule, theme, transforms  # TMP
 from .labels import CATALOG
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 
+    app.connect("builder-inited", theme.add_static_path)
+    app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
 
