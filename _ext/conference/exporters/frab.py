@@ -1,0 +1,389 @@
+"""The schedule in the frab format (c3voc schedule schema), as JSON and as XML.
+
+Conference apps (Giggity, EventFahrplan, ...) and recording pipelines read
+this format. :func:`frab_schedule` builds one typed structure from the talks;
+:func:`frab_json` and :func:`~conference.exporters.frab_xml.frab_xml` render
+that same structure, so the two files cannot disagree.
+
+frab only knows events with a start time: a talk without ``:time:`` is left
+out of both files (it is still in the iCalendar exports, as an all-day event),
+as are talks not held on a conference day. A day without timed talks is still
+listed, with no rooms.
+
+Conventions taken from frab and pretalx, as the c3voc schema describes them:
+
+* A day runs from 04:00 local time to 03:59 the next morning (pretalx's day
+  change), widened to include any talk that starts earlier or ends later.
+* ``room`` is the talk's room, or its track when it has no room (or, with
+  neither, the conference location or name: frab needs one).
+* A talk with a start but no end lasts ``00:00``, as in the iCalendar export.
+* ``guid`` is a UUIDv5 of ``<acronym>/<talk id>`` in :data:`GUID_NAMESPACE`,
+  and the deprecated integer ``id`` is taken from it, so both survive rebuilds
+  and reordering; rooms and people get UUIDv5s the same way.
+* The schedule ``version`` is a digest of everything else in it, so it changes
+  exactly when the schedule does (apps compare it to decide whether to reload).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any, Final
+
+from ..model import ConferenceInfo, Talk, stable_id
+from ._common import TalkUrl, clean_text, conference_talks, http_url
+
+#: Namespace of every UUID this exporter derives. Never change it: the guids
+#: in published schedules would all change with it.
+GUID_NAMESPACE: Final = uuid.UUID("803a1d81-1fa8-4611-8187-f7d47de2d261")
+
+#: The schema the JSON follows (``tests/schemas/frab-schedule.schema.json``).
+SCHEMA_URL: Final = "https://c3voc.de/schedule/schema.json"
+GENERATOR: Final = "Sphinx conference extension"
+
+#: pretalx starts a schedule day at 04:00 and ends it at 03:59 the next
+#: morning, so that late-night events stay on the day they belong to.
+DAY_START: Final = dt.time(4, 0)
+DAY_END: Final = dt.time(3, 59)
+
+_SLUG_RE: Final = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # the JSON schema's slug
+_TRACK_SLUG_RE: Final = re.compile(r"[a-z][a-z0-9-]+")  # the XML schema's track slug
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabPerson:
+    """A presenter; frab has no affiliation field, so only the name is exported."""
+
+    name: str
+    guid: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabLink:
+    """A link from an event; ``type`` is one of the schema's Reference types."""
+
+    url: str
+    title: str
+    type: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabEvent:
+    """One timed talk, in the shape of a frab event."""
+
+    id: int
+    guid: str
+    date: dt.datetime
+    end: dt.datetime
+    start: str
+    duration: str
+    room: str
+    slug: str
+    url: str
+    title: str
+    track: str
+    type: str
+    language: str
+    abstract: str
+    description: str
+    persons: tuple[FrabPerson, ...]
+    links: tuple[FrabLink, ...]
+    origin_url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabRoom:
+    """A room (or track standing in for one), with its events of one day."""
+
+    name: str
+    guid: str
+    events: tuple[FrabEvent, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabDay:
+    """One conference day: ``start``/``end`` bound every event on it."""
+
+    index: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    rooms: tuple[FrabRoom, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabTrack:
+    """A track; ``slug`` is empty when no slug the schemas accept can be made."""
+
+    name: str
+    slug: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FrabSchedule:
+    """The whole schedule: what both the JSON and the XML renderings show."""
+
+    version: str
+    acronym: str
+    title: str
+    start: dt.date
+    end: dt.date
+    timeslot_duration: str
+    time_zone_name: str
+    url: str
+    rooms: tuple[FrabRoom, ...]
+    tracks: tuple[FrabTrack, ...]
+    days: tuple[FrabDay, ...]
+
+
+def frab_schedule(
+    info: ConferenceInfo,
+    talks: Sequence[Talk],
+    talk_url: TalkUrl,
+    *,
+    language: str = "en",
+) -> FrabSchedule:
+    """Build the frab structure of the timed talks held on conference days.
+
+    ``talks`` come in schedule order, which is kept within each room; rooms
+    are listed in the order they first appear. ``language`` is the language
+    of the talks (the project's ``language``).
+    """
+    timed = [talk for talk in conference_talks(info, talks) if talk.time is not None]
+    room_names = dict.fromkeys(_room(info, talk) for talk in timed)
+    rooms = {name: _guid(info, "room", name) for name in room_names}
+    tracks = dict.fromkeys(clean_text(talk.track) for talk in timed if talk.track)
+    days = []
+    for index, (day, date) in enumerate(info.days.items(), start=1):
+        events = [_event(info, talk, talk_url, language) for talk in timed if talk.day == day]
+        by_room = {name: tuple(e for e in events if e.room == name) for name in rooms}
+        days.append(
+            FrabDay(
+                index=index,
+                date=date,
+                start=min([_local(date, DAY_START, info), *(e.date for e in events)], key=_instant),
+                end=max([_local(date, DAY_END, info, 1), *(e.end for e in events)], key=_instant),
+                rooms=tuple(
+                    FrabRoom(name, rooms[name], found) for name, found in by_room.items() if found
+                ),
+            )
+        )
+    schedule = FrabSchedule(
+        version="",
+        acronym=info.acronym,
+        title=clean_text(info.name),
+        start=info.start,
+        end=info.end,
+        timeslot_duration=_timeslot(timed),
+        time_zone_name=info.timezone,
+        url=http_url(info.base_url),
+        rooms=tuple(FrabRoom(name, guid) for name, guid in rooms.items()),
+        tracks=tuple(FrabTrack(name, _track_slug(name)) for name in tracks),
+        days=tuple(days),
+    )
+    canonical = json.dumps(_document(schedule), sort_keys=True, ensure_ascii=True)
+    version = hashlib.sha256(canonical.encode("ascii")).hexdigest()[:12]
+    return dataclasses.replace(schedule, version=version)
+
+
+def frab_json(
+    info: ConferenceInfo,
+    talks: Sequence[Talk],
+    talk_url: TalkUrl,
+    *,
+    language: str = "en",
+) -> bytes:
+    r"""``schedule.json``: :func:`frab_schedule` as UTF-8 JSON.
+
+    ``<``, ``>``, ``&`` and the two JavaScript line separators are written as
+    ``\u003c``-style escapes (the same JSON value), so the file stays inert
+    even if someone pastes it into an HTML ``<script>``.
+    """
+    text = json.dumps(
+        _document(frab_schedule(info, talks, talk_url, language=language)),
+        ensure_ascii=False,
+        indent=2,
+    )
+    # These characters can only occur inside JSON strings, where the escape
+    # means the same character.
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return (text + "\n").encode("utf-8")
+
+
+def _document(schedule: FrabSchedule) -> dict[str, Any]:
+    """The JSON document, keys in the order frab and pretalx write them."""
+    conference: dict[str, Any] = {
+        "acronym": schedule.acronym,
+        "title": schedule.title,
+        "start": schedule.start.isoformat(),
+        "end": schedule.end.isoformat(),
+        "daysCount": len(schedule.days),
+        "timeslot_duration": schedule.timeslot_duration,
+        "time_zone_name": schedule.time_zone_name,
+    }
+    if schedule.url:
+        conference["url"] = schedule.url
+    conference["tracks"] = [
+        {"name": track.name, **({"slug": track.slug} if track.slug else {})}
+        for track in schedule.tracks
+    ]
+    conference["rooms"] = [{"name": room.name, "guid": room.guid} for room in schedule.rooms]
+    conference["days"] = [
+        {
+            "index": day.index,
+            "date": day.date.isoformat(),
+            "day_start": day.start.isoformat(),
+            "day_end": day.end.isoformat(),
+            "rooms": {room.name: [_event_json(e) for e in room.events] for room in day.rooms},
+        }
+        for day in schedule.days
+    ]
+    return {
+        "$schema": SCHEMA_URL,
+        "generator": {"name": GENERATOR},
+        "schedule": {"version": schedule.version, "conference": conference},
+    }
+
+
+def _event_json(event: FrabEvent) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": event.id,
+        "guid": event.guid,
+        "date": event.date.isoformat(),
+        "start": event.start,
+        "end": event.end.isoformat(),
+        "duration": event.duration,
+        "room": event.room,
+        "slug": event.slug,
+        "url": event.url,
+        "title": event.title,
+        "subtitle": "",
+        "track": event.track or None,
+        "type": event.type,
+        "language": event.language,
+        "abstract": event.abstract,
+        "description": event.description,
+        "recording_license": "",
+        "do_not_record": False,
+        "persons": [
+            {"name": person.name, "public_name": person.name, "guid": person.guid}
+            for person in event.persons
+        ],
+        "links": [dataclasses.asdict(link) for link in event.links],
+        "attachments": [],
+    }
+    if event.origin_url:
+        data["origin_url"] = event.origin_url
+    return data
+
+
+def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -> FrabEvent:
+    tz = info.tzinfo
+    start = talk.start_datetime(tz)
+    assert start is not None and talk.time is not None  # only timed talks get here
+    end = talk.end_datetime(tz) or start
+    guid = _guid(info, talk.id)
+    abstract, _, rest = clean_text(talk.description).strip().partition("\n\n")
+    url = http_url(talk_url(talk))
+    origin = http_url(talk.url)
+    return FrabEvent(
+        # frab's integer ids are positive and often read into 32-bit ints.
+        id=(uuid.UUID(guid).int >> 97) or 1,
+        guid=guid,
+        date=start,
+        end=end,
+        start=talk.time.start.strftime("%H:%M"),
+        duration=_hhmm(talk.time.duration or dt.timedelta(0)),
+        room=_room(info, talk),
+        slug=_slug(info.acronym, talk.id),
+        url=url,
+        title=clean_text(talk.title),
+        track=clean_text(talk.track),
+        type=clean_text(talk.kind),
+        language=language,
+        # apps list the abstract and show description below it in the detail
+        # view, so the first paragraph goes in one and the rest in the other.
+        abstract=abstract.strip(),
+        description=rest.strip(),
+        persons=tuple(
+            FrabPerson(clean_text(p.name), _guid(info, "person", p.id, per_conference=False))
+            for p in talk.presenters
+        ),
+        links=tuple(
+            FrabLink(link, title, kind)
+            for link, title, kind in (
+                (http_url(talk.video), "Video", "media"),
+                (http_url(talk.slides), "Slides", "slides"),
+            )
+            if link
+        ),
+        origin_url=origin if origin != url else "",
+    )
+
+
+def _guid(info: ConferenceInfo, *parts: str, per_conference: bool = True) -> str:
+    """A UUIDv5 of ``<acronym>/<parts...>`` (people: of ``<parts...>`` alone).
+
+    A person is the same person at every conference, so their guid does not
+    depend on the acronym; talks and rooms belong to one conference.
+    """
+    name = "/".join((info.acronym, *parts) if per_conference else parts)
+    return str(uuid.uuid5(GUID_NAMESPACE, name))
+
+
+def _room(info: ConferenceInfo, talk: Talk) -> str:
+    """The event's room, which frab requires: the talk's room, track, else the venue."""
+    return clean_text(talk.location or info.location or info.name)
+
+
+def _slug(acronym: str, talk_id: str) -> str:
+    """``<acronym>-<talk id>``, reduced to what the schemas' slug patterns allow.
+
+    The acronym part keeps only ``[a-z0-9_]``, so the first hyphen separates
+    the two parts as the XML schema's ``voc-slug-new`` expects.
+    """
+    prefix = re.sub(r"[^a-z0-9_]+", "_", acronym.lower()).strip("_") or "conference"
+    rest = re.sub(r"[^a-z0-9_-]+", "-", talk_id.lower()).strip("-_")
+    return f"{prefix}-{rest or stable_id(talk_id)}"
+
+
+def _track_slug(name: str) -> str:
+    slug = stable_id(name)
+    return slug if _TRACK_SLUG_RE.fullmatch(slug) and _SLUG_RE.fullmatch(slug) else ""
+
+
+def _timeslot(talks: Sequence[Talk]) -> str:
+    """The coarsest grid (a divisor of an hour) every start and duration falls on.
+
+    Apps draw the schedule on this grid; PyCon's 10:50 and 30-minute slots
+    give 00:10 or finer.
+    """
+    minutes = [60]
+    for talk in talks:
+        assert talk.time is not None
+        minutes.append(talk.time.start.hour * 60 + talk.time.start.minute)
+        if talk.time.duration is not None:
+            minutes.append(int(talk.time.duration.total_seconds()) // 60)
+    return _hhmm(dt.timedelta(minutes=math.gcd(*minutes)))
+
+
+def _hhmm(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _local(date: dt.date, time: dt.time, info: ConferenceInfo, days: int = 0) -> dt.datetime:
+    """``time`` on ``date`` (plus ``days``) in the conference's zone."""
+    return dt.datetime.combine(date + dt.timedelta(days=days), time, tzinfo=info.tzinfo)
+
+
+def _instant(moment: dt.datetime) -> dt.datetime:
+    """Sort key by instant: aware datetimes sharing a tzinfo compare by wall clock."""
+    return moment.astimezone(dt.UTC)
