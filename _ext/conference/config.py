@@ -7,6 +7,8 @@ gets no schedules, no exports and no index pages, and no warning either.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from sphinx.util import logging
@@ -43,10 +45,7 @@ def conference_info(config: Config) -> ConferenceInfo | None:
     """
     if not config.conference_days:
         return None
-    try:
-        days = parse_conference_days(config.conference_days)
-    except TalkDataError:
-        return None
+    days, _problems = checked_days(config.conference_days)
     try:
         timezone = parse_timezone(config.conference_timezone)
     except TalkDataError:
@@ -64,6 +63,32 @@ def conference_info(config: Config) -> ConferenceInfo | None:
     )
 
 
+def checked_days(value: object) -> tuple[dict[str, dt.date], list[str]]:
+    """The usable entries of ``conference_days``, and what is wrong with the others.
+
+    Entries are judged one by one, so a typo in one day's date costs that day
+    only, not the whole schedule (its talks are then listed as without a day).
+    """
+    if not isinstance(value, Mapping):
+        try:
+            parse_conference_days(value)
+        except TalkDataError as exc:
+            return {}, [str(exc)]
+    usable: dict[str, dt.date] = {}
+    problems: list[str] = []
+    for folder, day in value.items():  # type: ignore[union-attr]
+        try:
+            (date,) = parse_conference_days({folder: day}).values()
+        except TalkDataError as exc:
+            problems.append(str(exc))
+            continue
+        if date in usable.values():
+            problems.append(f"conference_days gives {date} to two folders; ignoring {folder!r}")
+            continue
+        usable[folder] = date
+    return dict(sorted(usable.items(), key=lambda item: item[1])), problems
+
+
 def _acronym(name: str) -> str:
     return "".join(char for char in name.lower() if char.isalnum()) or "conference"
 
@@ -77,10 +102,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     """
     problems: list[str] = []
     if config.conference_days or not isinstance(config.conference_days, dict):
-        try:
-            parse_conference_days(config.conference_days)
-        except TalkDataError as exc:
-            problems.append(str(exc))
+        problems.extend(checked_days(config.conference_days)[1])
     try:
         parse_timezone(config.conference_timezone)
     except TalkDataError as exc:

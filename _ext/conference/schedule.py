@@ -240,7 +240,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
             "duplicate talk id %r, already used by %r in %s",
             duplicate.id,
             owner.title,
-            env.doc2path(owner.docname),
+            owner.docname,
             location=(duplicate.docname, duplicate.lineno),
             type="conference",
             subtype="duplicate",
