@@ -12,6 +12,7 @@ through intersphinx.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -117,6 +118,29 @@ class ConferenceDomain(Domain):
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Take each talk's title as the page finally shows it.
+
+        The directive records the title before docutils' transforms run, so
+        ``Shouldn't`` would stay straight while the heading, the sidebar and
+        the search show ``Shouldn’t`` (smart quotes). Domains process a
+        document after those transforms: re-read the titles here.
+        """
+        talks = self.talks_by_doc.get(docname)
+        if not talks:
+            return
+        for index, talk in enumerate(talks):
+            node = document.ids.get(talk.anchor)
+            if isinstance(node, nodes.section) and isinstance(node[0], nodes.title):
+                title = node[0].astext()
+            elif node is not None and (rubric := next(iter(node.findall(nodes.rubric)), None)):
+                title = rubric.astext()
+            else:
+                continue
+            if title != talk.title:
+                talks[index] = dataclasses.replace(talk, title=title)
+        self._forget_derived()
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""

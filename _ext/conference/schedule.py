@@ -173,9 +173,14 @@ def navigation_digest(env: BuildEnvironment) -> str:
 
     That is the toctree structure and the title of every page in it. With the
     theme option ``collapse_navigation`` off, every sidebar also shows every
-    page's sections, so their titles count too.
+    page's sections, so their titles count too. Talk ids and anchors count as
+    well: any page may link a talk with ``:talk:``, and a renamed id must
+    reach those links (or their "unknown talk id" warning).
     """
-    parts: list[object] = []
+    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    parts: list[object] = [
+        (talk.id, talk.docname, talk.anchor) for talk in domain.all_talks()
+    ]
     for docname, includes in sorted(env.toctree_includes.items()):
         parts.append((docname, tuple(includes)))
     for docname in sorted(env.titles):

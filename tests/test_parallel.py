@@ -1,0 +1,76 @@
+"""``-j 2`` builds equal ``-j 1`` builds, and the extension is parallel-safe.
+
+Under ``-j 2`` Sphinx reads and writes chunks of pages in forked processes, in
+an order unrelated to the alphabetical one of a serial build, and merges what
+each process collected through ``merge_domaindata``. A schedule page read in
+one process sees only the talks of its own chunk; the output must not show it.
+The builds use ``roots/test-incremental`` (15 pages, enough for Sphinx to read
+and write in parallel at all) and the helpers of ``test_incremental``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from test_incremental import (
+    EDITS,
+    ROOT,
+    MakeApp,
+    assert_same_output,
+    build,
+    clean_build_of,
+    snapshot,
+)
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    path = tmp_path / "src"
+    shutil.copytree(ROOT, path)
+    return path
+
+
+def assert_ran_in_parallel(app: SphinxTestApp, *phases: str) -> None:
+    """Sphinx shows a chunk of pages handled by one process as ``first .. last``."""
+    status = ANSI.sub("", app.status.getvalue())
+    for phase in phases:
+        assert re.search(rf"^{phase}\.\.\. \[ *\d+%\] \S+ \.\. \S+$", status, re.MULTILINE), (
+            f"no {phase!r} in parallel chunks:\n{status}"
+        )
+
+
+def assert_identical(got: Path, want: Path) -> None:
+    """Byte-identical output directories, ``searchindex.js`` included."""
+    assert_same_output(got, want)  # shows a diff of the pages that differ
+    got_files, want_files = snapshot(got), snapshot(want)
+    assert sorted(got_files) == sorted(want_files)
+    assert [name for name in got_files if got_files[name] != want_files[name]] == []
+
+
+def test_parallel_build_equals_serial_build(make_app: MakeApp, tmp_path: Path, src: Path) -> None:
+    serial = build(make_app, src, tmp_path / "serial", parallel=1)
+    parallel = build(make_app, src, tmp_path / "parallel", parallel=2)
+
+    assert "not safe for parallel" not in parallel.warning.getvalue()
+    assert serial.warning.getvalue() == ""
+    assert parallel.warning.getvalue() == ""
+    assert_ran_in_parallel(parallel, "reading sources", "writing output")
+    assert_identical(Path(parallel.outdir), Path(serial.outdir))
+
+
+@pytest.mark.parametrize("edit_name", ["move-day", "presenter"])
+def test_parallel_incremental_build_equals_serial_clean_build(
+    make_app: MakeApp, tmp_path: Path, src: Path, edit_name: str
+) -> None:
+    """Re-reading stale schedule pages works after a parallel read, too."""
+    build(make_app, src, tmp_path / "A", parallel=2)
+    EDITS[edit_name](src)
+    incremental = build(make_app, src, tmp_path / "A", parallel=2)
+    assert incremental.warning.getvalue() == ""
+    assert_same_output(Path(incremental.outdir), clean_build_of(make_app, src, tmp_path, "B"))
