@@ -305,9 +305,6 @@ class ConferenceDomain(Domain):
             for person_id, (person, _talks) in sorted(self.presenters().items()):
                 yield person.name, person.name, "presenter", page, person_id, 1
 
-    def get_full_qualified_name(self, node: nodes.Element) -> str | None:
-        """Talk ids are already global."""
-        return node.get("reftarget")
 
 
 def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:

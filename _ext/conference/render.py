@@ -13,7 +13,6 @@ calendar and schedule files that only HTML-family builders write;
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from docutils import nodes
@@ -273,8 +272,3 @@ def hidden_toctree(docname: str, entries: Sequence[str]) -> nodes.compound:
     toctree["numbered"] = 0
     toctree["titlesonly"] = False
     return nodes.compound("", toctree, classes=["toctree-wrapper"])
-
-
-def date_text(date: dt.date | None, language: str | None) -> str:
-    """A talk's date, or a label for talks that have none."""
-    return day_heading(date, language) if date is not None else _("Date unknown")
