@@ -306,7 +306,6 @@ class ConferenceDomain(Domain):
                 yield person.name, person.name, "presenter", page, person_id, 1
 
 
-
 def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
     """Whether the std domain holds the label :func:`sync_std_labels` gave ``talk``."""
     if talk is None:
