@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from . import cleanup, config, directives, domain, sanitize, schedule, theme, transforms  # TMP
+from . import cleanup, config, directives, domain, exports, sanitize, schedule, theme, transforms
 from .labels import CATALOG
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(sanitize.ScriptLinks)
     app.connect("doctree-resolved", transforms.resolve_export_links)
     app.add_post_transform(transforms.SingleHtmlFragments)
-    # TMP app.connect("build-finished", exports.write_exports)
+    app.connect("build-finished", exports.write_exports)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 

@@ -1,0 +1,262 @@
+"""Schedule exports written by real Sphinx builds of ``tests/roots/test-exports``.
+
+Every test builds its own copy of the root in ``tmp_path`` so builders,
+configurations and edits never share an output directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from icalendar import Calendar
+from lxml import etree
+from sphinx.testing.util import SphinxTestApp
+
+from conference.exporters import export_path
+
+ROOT = Path(__file__).resolve().parent / "roots" / "test-exports"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+TALKS = {
+    "opening-keynote",
+    "messaging-at-scale-at-instagram",
+    "late-night-hacking",
+    "poster-session",
+    "escaping-script-alert-1-script-friends",
+}
+EXPECTED = {
+    export_path("ics"),
+    export_path("json"),
+    export_path("xml"),
+    export_path("day", "friday"),
+    export_path("day", "saturday"),
+    *(export_path("talk", talk_id) for talk_id in TALKS),
+}
+
+MakeApp = Callable[..., SphinxTestApp]
+
+
+def copy_root(tmp_path: Path, name: str = "src") -> Path:
+    srcdir = tmp_path / name
+    shutil.copytree(ROOT, srcdir)
+    return srcdir
+
+
+def run(make_app: MakeApp, srcdir: Path, buildername: str = "html", **kwargs: Any) -> SphinxTestApp:
+    """Build, then undo Sphinx's global registrations so the next app in this test starts clean."""
+    app = make_app(buildername, srcdir=srcdir, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def build(make_app: MakeApp, srcdir: Path, buildername: str = "html", **conf: Any) -> Path:
+    """Build with ``conf`` overrides and no warning at all; the output directory."""
+    app = run(make_app, srcdir, buildername, confoverrides=conf)
+    warnings = app.warning.getvalue()
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
+    return Path(app.outdir)
+
+
+def exports(outdir: Path) -> dict[str, bytes]:
+    """Every export file in ``outdir`` (and nothing else), by POSIX path."""
+    found = [outdir / name for name in ("schedule.ics", "schedule.json", "schedule.xml")]
+    found += sorted((outdir / "calendar").glob("*.ics"))
+    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in found if p.is_file()}
+
+
+def uids(data: bytes) -> set[str]:
+    return {str(event["UID"]) for event in Calendar.from_ical(data).events}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # Sphinx compares mtimes: make sure the edit is seen even within one second.
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.mark.parametrize("buildername", ["html", "dirhtml", "singlehtml"])
+def test_html_builders_write_the_exports(
+    make_app: MakeApp, tmp_path: Path, buildername: str
+) -> None:
+    files = exports(build(make_app, copy_root(tmp_path), buildername))
+    assert set(files) == EXPECTED
+    assert uids(files["schedule.ics"]) == {f"{talk_id}@pycon2013" for talk_id in TALKS}
+    assert len(uids(files["calendar/friday.ics"])) == 4
+    assert uids(files["calendar/saturday.ics"]) == {
+        "escaping-script-alert-1-script-friends@pycon2013"
+    }
+    for talk_id in TALKS:
+        assert uids(files[f"calendar/{talk_id}.ics"]) == {f"{talk_id}@pycon2013"}
+
+
+@pytest.mark.parametrize("buildername", ["text", "epub"])
+def test_other_builders_write_no_exports(
+    make_app: MakeApp, tmp_path: Path, buildername: str
+) -> None:
+    app = run(make_app, copy_root(tmp_path), buildername)
+    assert exports(Path(app.outdir)) == {}
+    assert not (Path(app.outdir) / "calendar").exists()
+
+
+def test_no_exports_without_conference_days(make_app: MakeApp, tmp_path: Path) -> None:
+    app = run(make_app, copy_root(tmp_path), confoverrides={"conference_days": {}})
+    assert exports(Path(app.outdir)) == {}
+
+
+def test_exports_are_valid_and_escaped(make_app: MakeApp, tmp_path: Path) -> None:
+    files = exports(build(make_app, copy_root(tmp_path)))
+    title = "Escaping <script>alert(1)</script> & Friends"
+
+    calendar = Calendar.from_ical(files["schedule.ics"])
+    by_uid = {str(event["UID"]): event for event in calendar.events}
+    hostile = by_uid["escaping-script-alert-1-script-friends@pycon2013"]
+    assert hostile["SUMMARY"] == title
+    assert hostile["LOCATION"] == "Room 2; Level 1"
+    assert "<img src=x onerror=alert(1)>" in str(hostile["DESCRIPTION"])
+    late = by_uid["late-night-hacking@pycon2013"]
+    assert late.end.isoformat() == "2013-03-16T00:30:00-07:00"
+    poster = by_uid["poster-session@pycon2013"]
+    assert poster.start.isoformat() == "2013-03-15"
+
+    schema = json.loads((SCHEMAS / "frab-schedule.schema.json").read_text(encoding="utf-8"))
+    document = json.loads(files["schedule.json"])
+    jsonschema.Draft6Validator(schema).validate(document)
+    assert b"<script" not in files["schedule.json"]
+    saturday = document["schedule"]["conference"]["days"][1]
+    (event,) = saturday["rooms"]["Room 2; Level 1"]
+    assert event["title"] == title
+
+    xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "frab-schedule.xml.xsd")))
+    root = etree.fromstring(files["schedule.xml"])
+    assert xsd.validate(root), xsd.error_log
+    assert b"<script" not in files["schedule.xml"]
+    assert root.findtext("day[@index='2']/room/event/title") == title
+    # frab has no untimed events: the poster session is only in the calendars.
+    assert len(root.findall("day/room/event")) == 4
+
+
+def test_clean_builds_are_byte_identical(make_app: MakeApp, tmp_path: Path) -> None:
+    first = exports(build(make_app, copy_root(tmp_path, "one")))
+    second = exports(build(make_app, copy_root(tmp_path, "two")))
+    assert first == second
+
+
+def test_parallel_build_gives_the_same_exports(make_app: MakeApp, tmp_path: Path) -> None:
+    serial = exports(build(make_app, copy_root(tmp_path, "serial")))
+    app = run(make_app, copy_root(tmp_path, "parallel"), parallel=2)
+    assert exports(Path(app.outdir)) == serial
+
+
+def test_noop_rebuild_leaves_mtimes_alone(make_app: MakeApp, tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    outdir = build(make_app, srcdir)
+    before = {path: (outdir / path).stat().st_mtime_ns for path in EXPECTED}
+    build(make_app, srcdir)
+    assert {path: (outdir / path).stat().st_mtime_ns for path in EXPECTED} == before
+
+
+def test_incremental_edit_rewrites_the_exports(make_app: MakeApp, tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    outdir = build(make_app, srcdir)
+    before = exports(outdir)
+    saturday_mtime = (outdir / "calendar/saturday.ics").stat().st_mtime_ns
+
+    edit(srcdir / "friday/messaging-at-scale-at-instagram.rst", "10:50-11:20", "11:30-12:10")
+    after = exports(build(make_app, srcdir))
+
+    talk = "calendar/messaging-at-scale-at-instagram.ics"
+    changed = {path for path in EXPECTED if before[path] != after[path]}
+    assert changed == {"schedule.ics", "schedule.json", "schedule.xml", "calendar/friday.ics", talk}
+    (event,) = Calendar.from_ical(after[talk]).events
+    assert event.start.isoformat() == "2013-03-15T11:30:00-07:00"
+    assert event.end.isoformat() == "2013-03-15T12:10:00-07:00"
+    assert (outdir / "calendar/saturday.ics").stat().st_mtime_ns == saturday_mtime
+
+    # The same as a clean build of the edited project.
+    clean = copy_root(tmp_path, "clean")
+    edit(clean / "friday/messaging-at-scale-at-instagram.rst", "10:50-11:20", "11:30-12:10")
+    assert after == exports(build(make_app, clean))
+
+
+def test_renamed_talk_loses_its_old_calendar(make_app: MakeApp, tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    outdir = build(make_app, srcdir)
+    edit(srcdir / "friday/late-night-hacking.rst", "Late Night Hacking\n===", "Midnight Hacking\n=")
+    after = exports(build(make_app, srcdir))
+    assert "calendar/late-night-hacking.ics" not in after
+    assert "calendar/midnight-hacking.ics" in after
+    assert not (outdir / "calendar/late-night-hacking.ics").exists()
+
+
+@pytest.mark.parametrize(
+    ("buildername", "page"),
+    [
+        ("html", "friday/messaging-at-scale-at-instagram.html"),
+        ("dirhtml", "friday/messaging-at-scale-at-instagram/"),
+        ("singlehtml", "index.html"),
+    ],
+)
+def test_talk_urls_point_at_the_site_with_html_baseurl(
+    make_app: MakeApp, tmp_path: Path, buildername: str, page: str
+) -> None:
+    outdir = build(
+        make_app, copy_root(tmp_path), buildername, html_baseurl="https://notes.example.org/pycon"
+    )
+    data = (outdir / "calendar/messaging-at-scale-at-instagram.ics").read_bytes()
+    (event,) = Calendar.from_ical(data).events
+    anchor = str(event["URL"]).rpartition("#")[2]
+    assert str(event["URL"]) == f"https://notes.example.org/pycon/{page}#{anchor}"
+    if buildername != "singlehtml":
+        # The anchor is a real id on the talk's page.
+        html = (outdir / page / ("index.html" if page.endswith("/") else "")).read_text("utf-8")
+        assert f'id="{anchor}"' in html
+    document = json.loads((outdir / "schedule.json").read_bytes())
+    friday = document["schedule"]["conference"]["days"][0]
+    (event_json,) = friday["rooms"]["Mission City"]
+    assert event_json["url"] == str(event["URL"])
+    assert event_json["origin_url"] == "https://us.pycon.org/2013/schedule/presentation/33/"
+
+
+def test_official_url_without_html_baseurl(make_app: MakeApp, tmp_path: Path) -> None:
+    outdir = build(make_app, copy_root(tmp_path))
+    (event,) = Calendar.from_ical(
+        (outdir / "calendar/messaging-at-scale-at-instagram.ics").read_bytes()
+    ).events
+    assert event["URL"] == "https://us.pycon.org/2013/schedule/presentation/33/"
+    (keynote,) = Calendar.from_ical((outdir / "calendar/opening-keynote.ics").read_bytes()).events
+    assert "URL" not in keynote
+
+
+def test_source_date_epoch(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1363564800")  # 2013-03-18T00:00:00Z
+    files = exports(build(make_app, copy_root(tmp_path)))
+    for path in EXPECTED - {"schedule.json", "schedule.xml"}:
+        assert b"DTSTAMP:20130318T000000Z" in files[path], path
+
+
+def test_talk_named_like_a_day_warns(make_app: MakeApp, tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    (srcdir / "saturday/clash.rst").write_text(
+        "Saturday\n========\n\n.. talk::\n   :presenter: Someone\n   :time: 16:00-16:30\n",
+        encoding="utf-8",
+    )
+    app = run(make_app, srcdir)
+    assert "gets no calendar file of its own" in app.warning.getvalue()
+    outdir = Path(app.outdir)
+    # calendar/saturday.ics is still the day's calendar, with both talks.
+    assert len(uids((outdir / "calendar/saturday.ics").read_bytes())) == 2
