@@ -425,7 +425,7 @@ def test_epub_builder(app: SphinxTestApp) -> None:
     assert "09:00–09:45 CEST" in text
     assert_in_order(squash(BeautifulSoup(day, "html.parser").get_text(" ")), FIRST_TITLES)
     # The reading order (spine) follows the schedule.
-    package = BeautifulSoup(opf, "html.parser")
+    package = BeautifulSoup(opf, "xml")
     files = {item["id"]: item["href"] for item in package.find_all("item")}
     spine = [files[ref["idref"]] for ref in package.find_all("itemref")]
     first = [name for name in spine if name.startswith("first/")]
