@@ -562,3 +562,20 @@ def test_wrongly_typed_days_are_reported_by_us_alone(make_app, sphinx_test_tempd
 def test_valid_config_gives_no_warning(make_app, sphinx_test_tempdir) -> None:
     app = build_badconfig(make_app, sphinx_test_tempdir, "valid")
     assert warnings_of(app) == []
+
+
+def test_unfit_acronym_is_reported_and_replaced(make_app, sphinx_test_tempdir) -> None:
+    import json
+
+    import jsonschema
+
+    app = build_badconfig(make_app, sphinx_test_tempdir, "acronym",
+                          conference_acronym="PyCon-US 2013!")
+    actual = warnings_of(app)
+    assert [warned.type for warned in actual] == ["conference.config"], actual
+    assert "'PyCon-US 2013!'" in actual[0].message
+    schema = json.loads((Path(__file__).parent / "schemas" / "frab-schedule.schema.json")
+                        .read_text(encoding="utf-8"))
+    document = json.loads((Path(app.outdir) / "schedule.json").read_text(encoding="utf-8"))
+    jsonschema.Draft6Validator(schema).validate(document)
+    assert document["schedule"]["conference"]["acronym"] == "pycon_us_2013"

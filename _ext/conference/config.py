@@ -8,6 +8,7 @@ gets no schedules, no exports and no index pages, and no warning either.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -55,7 +56,7 @@ def conference_info(config: Config) -> ConferenceInfo | None:
     name = config.conference_name or config.project
     return ConferenceInfo(
         name=name,
-        acronym=config.conference_acronym or _acronym(name),
+        acronym=_acronym(config.conference_acronym or name),
         days=days,
         timezone=timezone,
         location=config.conference_location,
@@ -90,7 +91,9 @@ def checked_days(value: object) -> tuple[dict[str, dt.date], list[str]]:
 
 
 def _acronym(name: str) -> str:
-    return "".join(char for char in name.lower() if char.isalnum()) or "conference"
+    """A frab acronym (``^[a-z0-9_-][a-z0-9_]{3,}$``) made from any name."""
+    acronym = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+    return acronym if len(acronym) >= 4 else f"{acronym}_conf".lstrip("_")
 
 
 def check_config(app: Sphinx, config: Config) -> None:
@@ -107,6 +110,10 @@ def check_config(app: Sphinx, config: Config) -> None:
         parse_timezone(config.conference_timezone)
     except TalkDataError as exc:
         problems.append(f"{exc}; using {FALLBACK_TIMEZONE}")
+    acronym = config.conference_acronym
+    if isinstance(acronym, str) and acronym and _acronym(acronym) != acronym:
+        problems.append(f"conference_acronym {acronym!r} is not a frab acronym "
+                        f"(lower-case letters, digits, _); using {_acronym(acronym)!r}")
     for name in ("conference_days", "conference_timezone"):
         default, _rebuild, types = CONFIG_VALUES[name]
         if not isinstance(getattr(config, name), types):
