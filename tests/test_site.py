@@ -2,9 +2,8 @@
 
 The sources are read in place from the repository; everything Sphinx writes goes
 to a temporary directory, so the repository stays clean. The expectations come
-from the seed facts (``/work/shared/facts/seed_talks.json``, with a copy of the
-few facts needed here in case it is absent) and from ``conf.py``, never from
-the extension's code.
+from the seed facts (``tests/data/seed_talks.json``, a copy of the shared facts
+file) and from ``conf.py``, never from the extension's code.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from sitebuild import exports_wired
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
-FACTS = Path("/work/shared/facts/seed_talks.json")
+FACTS = Path(__file__).resolve().parent / "data" / "seed_talks.json"
 DAYS = ("thursday", "friday", "saturday", "sunday")
 #: Folders of the repository that hold no site sources (conf.py excludes them too).
 NOT_SOURCES = {".venv", "_build", ".git", "tests", "bench", "templates", "_ext", "node_modules"}
@@ -82,8 +81,6 @@ def page_of(href: str, base: str) -> str:
 
 
 def load_facts() -> list[dict]:
-    if not FACTS.is_file():
-        pytest.skip(f"{FACTS} is not available")
     data = json.loads(FACTS.read_text(encoding="utf-8"))
     return [{key: (value.get("value") if isinstance(value, dict) else value)
              for key, value in talk.items()} for talk in data["talks"]]
