@@ -26,7 +26,11 @@ from test_incremental import (
     snapshot,
 )
 
+# Colours; and what Sphinx puts between progress updates when it thinks its
+# output is a terminal (TERM set): a carriage return or an erase-line code, and
+# padding, instead of a newline.
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PROGRESS_BREAK = re.compile(r"\s*(?:\r|\x1b\[2K)")
 
 
 @pytest.fixture
@@ -38,7 +42,7 @@ def src(tmp_path: Path) -> Path:
 
 def assert_ran_in_parallel(app: SphinxTestApp, *phases: str) -> None:
     """Sphinx shows a chunk of pages handled by one process as ``first .. last``."""
-    status = ANSI.sub("", app.status.getvalue())
+    status = PROGRESS_BREAK.sub("\n", ANSI.sub("", app.status.getvalue()))
     for phase in phases:
         assert re.search(rf"^{phase}\.\.\. \[ *\d+%\] \S+ \.\. \S+$", status, re.MULTILINE), (
             f"no {phase!r} in parallel chunks:\n{status}"

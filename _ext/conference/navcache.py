@@ -47,10 +47,18 @@ Fallbacks: a page gets Sphinx's own sidebar, unspliced, when
   disables the whole group;
 * the page's entry is not found exactly once in the group's sidebar.
 
+Groups are keyed by (parent docname, index of the parent's toctree that
+lists the page, the ``toctree()`` keywords, the page's output folder, builder
+name): the index because two toctrees of one parent, in different sections,
+make two lists that expand and collapse separately; the folder because links
+are relative. The cache lives for one write phase (it is replaced on
+``write-started``, after all reading), so nothing crosses builds; under
+``-j N`` each forked writer fills its own copy.
+
 ``conference_nav_cache_verify = True`` renders every spliced sidebar both
-ways and raises ``ExtensionError`` on the first difference. The cache lives
-for one write phase (it is replaced on ``write-started``), so nothing crosses
-builds; under ``-j N`` each forked writer fills its own copy.
+ways and raises ``ExtensionError`` at the first difference, naming the page
+and the position. It is raised while the theme's template runs, so Sphinx
+reports it as the cause of a ``ThemeError`` for that page.
 """
 
 from __future__ import annotations
