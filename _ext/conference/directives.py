@@ -386,47 +386,47 @@ class ScheduleDirective(ViewDirective):
         return holder
 
 
-class PresentersDirective(ViewDirective):
+class IndexDirective(ViewDirective):
+    """A page-wide index of talks (people, tracks): one per page, re-read when stale."""
+
+    def run(self) -> list[nodes.Node]:
+        """Record the view and render the index, or warn about a second one."""
+        if self.already_on_page():
+            self.defer("index", f"a page can hold only one {self.kind} index")
+            return []
+        self.record(self.kind)
+        return self.render()
+
+    def render(self) -> list[nodes.Node]:
+        """The index's nodes."""
+        raise NotImplementedError
+
+
+class PresentersDirective(IndexDirective):
     """``.. presenters::``: every person once, by family name, with their talks."""
 
     kind = "presenters"
 
-    def run(self) -> list[nodes.Node]:
-        """Render the presenters index as a definition list."""
-        if self.already_on_page():
-            self.defer("index", "a page can hold only one presenters index")
-            return []
-        self.record(self.kind)
+    def render(self) -> list[nodes.Node]:
+        """Every person as a term (with affiliation) over the list of their talks."""
         people = sorted(self.domain.presenters().values(), key=lambda item: item[0].sort_key)
         if not people:
             return [render.text_paragraph(_("No presenters yet."))]
         listing = nodes.definition_list(classes=["conference-presenters"])
         for person, talks in people:
-            # A classifier is the term's sibling (docutils' DTD), not its child:
-            # the text writer crashes on a classifier inside a term.
-            item = nodes.definition_list_item(
-                "", nodes.term(person.name, person.name, ids=[person.id])
-            )
-            if person.affiliation:
-                item += nodes.classifier(person.affiliation, person.affiliation)
             body = render.talk_list(conference_order(talks), with_day=True,
                                     language=self.config.language, with_presenters=False)
-            item += nodes.definition("", body)
-            listing += item
+            listing += render.index_item(person.name, person.id, body, person.affiliation)
         return [listing]
 
 
-class TracksDirective(ViewDirective):
+class TracksDirective(IndexDirective):
     """``.. tracks::``: each track with its talks, in schedule order."""
 
     kind = "tracks"
 
-    def run(self) -> list[nodes.Node]:
-        """Render the tracks index as a definition list."""
-        if self.already_on_page():
-            self.defer("index", "a page can hold only one tracks index")
-            return []
-        self.record(self.kind)
+    def render(self) -> list[nodes.Node]:
+        """Every track as a term over the list of its talks."""
         tracks: dict[str, list[Talk]] = {}
         for talk in view_talks(self.domain, "tracks", ""):
             tracks.setdefault(talk.track or _("No track"), []).append(talk)
@@ -434,7 +434,6 @@ class TracksDirective(ViewDirective):
             return [render.text_paragraph(_("No talks yet."))]
         listing = nodes.definition_list(classes=["conference-tracks"])
         for track in sorted(tracks, key=str.casefold):
-            term = nodes.term(track, track, ids=[stable_id("track-" + track)])
             body = render.talk_list(tracks[track], with_day=True, language=self.config.language)
-            listing += nodes.definition_list_item("", term, nodes.definition("", body))
+            listing += render.index_item(track, stable_id("track-" + track), body)
         return [listing]

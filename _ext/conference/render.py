@@ -244,6 +244,21 @@ def conference_summary(info: ConferenceInfo, language: str | None) -> nodes.fiel
     return fields
 
 
+def index_item(
+    term: str, ids: str, body: nodes.Element, classifier: str = ""
+) -> nodes.definition_list_item:
+    """One entry of an index page: a term (an anchor) over its talks.
+
+    A classifier is the term's sibling (docutils' DTD), not its child: the
+    text writer crashes on a classifier inside a term.
+    """
+    item = nodes.definition_list_item("", nodes.term(term, term, ids=[ids]))
+    if classifier:
+        item += nodes.classifier(classifier, classifier)
+    item += nodes.definition("", body)
+    return item
+
+
 def day_rubric(title: str, docname: str | None) -> nodes.rubric:
     """A heading for one day of the overview, linking to the day's page."""
     rubric = nodes.rubric()

@@ -241,32 +241,23 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: duplicate ids, overlaps, deferred problems."""
     domain: ConferenceDomain = env.domains[ConferenceDomain.name]
     for owner, duplicate in domain.duplicates():
-        logger.warning(
-            "duplicate talk id %r, already used by %r in %s",
-            duplicate.id,
-            owner.title,
-            owner.docname,
-            location=(duplicate.docname, duplicate.lineno),
-            type="conference",
-            subtype="duplicate",
-        )
+        _warn_at(duplicate, "duplicate", "duplicate talk id %r, already used by %r in %s",
+                 duplicate.id, owner.title, owner.docname)
     info = conference_info(env.config)
     if info is not None:
         for first, second in overlaps(domain.all_talks(), info):
-            logger.warning(
-                "talk %r overlaps %r in %s",
-                second.title,
-                first.title,
-                second.location,
-                location=(second.docname, second.lineno),
-                type="conference",
-                subtype="overlap",
-            )
+            _warn_at(second, "overlap", "talk %r overlaps %r in %s",
+                     second.title, first.title, second.location)
     for docname, problems in sorted(domain.data["problems"].items()):
         for lineno, subtype, message in problems:
             logger.warning(
                 message, location=(docname, lineno), type="conference", subtype=subtype
             )
+
+
+def _warn_at(talk: Talk, subtype: str, message: str, *args: object) -> None:
+    logger.warning(message, *args, location=(talk.docname, talk.lineno),
+                   type="conference", subtype=subtype)
 
 
 def overlaps(talks: Iterable[Talk], info: ConferenceInfo) -> list[tuple[Talk, Talk]]:
