@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
+    app.setup_extension("conference.searchindex")
 
     return {
         "version": __version__,
