@@ -23,7 +23,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 2
+ENV_VERSION: Final = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
-    app.connect("doctree-resolved", transforms.resolve_export_links)
+    app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
     app.connect("env-get-outdated", cleanup.note_removed_docs)

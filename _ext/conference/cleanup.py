@@ -1,18 +1,19 @@
 """Remove the output of pages whose source was deleted or renamed.
 
 Sphinx leaves ``old-name.html`` in the output directory when ``old-name.rst``
-goes away, so an incremental build would hold a page (and its calendar file)
-that a clean build does not. For HTML-family builders this module deletes the
-page, its copied source and its talk calendars, so that the output directory
-of an incremental build equals that of a clean build.
+goes away, so an incremental build would hold a page that a clean build does
+not. For HTML-family builders this module deletes the page and its copied
+source, so that the output directory of an incremental build equals that of a
+clean build. (Talk calendars are pruned by ``exports`` itself, which owns the
+``calendar/`` folder.)
 
 Sphinx reports a removed source only to the first build that runs after the
 removal, and that build may be another builder's on the same doctrees (html,
 then latex, then html, as Read the Docs does). So the domain remembers, for
 each output (builder and directory, see
-:func:`~conference.schedule.output_key`), which files each page put there,
-and every build of that output deletes the files of the pages that are no
-longer documents.
+:func:`~conference.schedule.output_key`), which pages it holds, and every
+build of that output deletes the files of the pages that are no longer
+documents.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .config import conference_info
 from .domain import ConferenceDomain
-from .exporters.paths import export_path, talk_has_calendar
 from .schedule import output_key
 from .transforms import EXPORTING_BUILDERS
 
@@ -37,31 +36,22 @@ logger = logging.getLogger(__name__)
 #: Attribute on the builder holding the outputs to delete once the build is done.
 _PENDING = "_conference_removed_outputs"
 
-#: Key of the domain data: output key -> docname -> files (relative POSIX paths).
+#: Key of the domain data: output key -> the docnames that output holds.
 RECORD = "outputs"
 
 
-def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str) -> tuple[str, ...]:
-    """The files a page puts into this output: page, copied source, talk calendars."""
-    outdir = Path(app.outdir)
-    files: list[str] = []
+def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str) -> set[Path]:
+    """The files a page puts into this output: the page and its copied source."""
+    files: set[Path] = set()
     if app.builder.name != "singlehtml":
-        files.append(Path(app.builder.get_outfilename(docname)).relative_to(outdir).as_posix())
+        files.add(Path(app.builder.get_outfilename(docname)))
     if app.config.html_copy_source:
         # As StandaloneHTMLBuilder.get_doc_context names it.
         source = str(env.doc2path(docname, False))
         if source[len(docname):] != app.config.html_sourcelink_suffix:
             source += app.config.html_sourcelink_suffix
-        files.append(f"_sources/{Path(source).as_posix()}")
-    info = conference_info(env.config)
-    if info is not None:
-        domain: ConferenceDomain = env.domains[ConferenceDomain.name]
-        files.extend(
-            export_path("talk", talk.id)
-            for talk in domain.talks_by_doc.get(docname, [])
-            if talk_has_calendar(info, talk)
-        )
-    return tuple(files)
+        files.add(Path(app.outdir, "_sources", source))
+    return files
 
 
 def note_removed_docs(
@@ -71,50 +61,35 @@ def note_removed_docs(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    """``env-get-outdated``: note the files of pages gone since this output was built.
-
-    Runs before Sphinx purges ``removed``, while their talks are still known,
-    and records the files of every current page for the next build of this
-    output.
-    """
+    """``env-get-outdated``: note the files of pages gone since this output was built."""
     if app.builder.name not in EXPORTING_BUILDERS:
         return []
     records = env.domains[ConferenceDomain.name].data[RECORD]
     key = output_key(app)
-    written: dict[str, tuple[str, ...]] = records.get(key, {})
-    current = {docname: page_outputs(app, env, docname) for docname in sorted(env.found_docs)}
-    records[key] = current
-    # A file a current page writes (dirhtml: ``a.rst`` gone, ``a/index.rst``
-    # added) stays.
-    kept = {name for files in current.values() for name in files}
-    gone = {
-        name
-        for docname, files in written.items()
-        if docname not in env.found_docs
-        for name in files
-        if name not in kept
-    }
+    gone_docs = sorted(set(records.get(key, ())) - env.found_docs)
+    records[key] = sorted(env.found_docs)
+    gone: set[Path] = set()
+    for docname in gone_docs:
+        gone |= page_outputs(app, env, docname)
+    if gone:
+        # A file a current page writes stays (dirhtml: ``a.rst`` gone,
+        # ``a/index.rst`` added, both write ``a/index.html``).
+        for docname in env.found_docs:
+            gone -= page_outputs(app, env, docname)
     setattr(app.builder, _PENDING, gone)
     return []
 
 
 def remove_outputs(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: delete what :func:`note_removed_docs` recorded.
-
-    Runs after the exports were written, and skips a talk calendar that a
-    remaining talk of the same id still owns.
-    """
+    """``build-finished``: delete what :func:`note_removed_docs` recorded."""
     if exception is not None:
         return
-    domain: ConferenceDomain = app.env.domains[ConferenceDomain.name]
-    kept = {export_path("talk", talk_id) for talk_id in domain.talks}
     outdir = Path(app.outdir)
-    for name in sorted(getattr(app.builder, _PENDING, ())):
-        path = outdir / name
-        if name in kept or not path.is_file():
+    for path in sorted(getattr(app.builder, _PENDING, ())):
+        if not path.is_file():
             continue
         path.unlink()
-        logger.info("removed %s (its source is gone)", name)
+        logger.info("removed %s (its source is gone)", path.relative_to(outdir))
         # dirhtml keeps each page in a folder of its own; a clean build has none.
         folder = path.parent
         while folder != outdir and not any(folder.iterdir()):

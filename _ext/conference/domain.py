@@ -75,7 +75,7 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> ``(navigation digest, {docname: view
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
-        output -> docname -> the files that page put there (see ``cleanup``).
+        output -> the docnames whose pages it holds (see ``cleanup``).
     """
 
     name = "conf"

@@ -19,16 +19,10 @@ from urllib.parse import quote, urljoin
 
 from sphinx.util import logging
 
+from . import exporters
 from .config import conference_info
 from .domain import ConferenceDomain
-from .exporters import (
-    CALENDAR_DIR,
-    TalkUrl,
-    export_path,
-    schedule_files,
-    stamp_from_source_date_epoch,
-    talk_has_calendar,
-)
+from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
 from .model import Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
@@ -68,12 +62,12 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
                 subtype="export",
             )
     try:
-        files = schedule_files(
+        files = exporters.schedule_files(
             info,
             talks,
             talk_url_for(app.builder),
             # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
-            stamp=stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH")),
+            stamp=exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH")),
             language=app.config.language or "en",
         )
     except ValueError as exc:  # a day folder that cannot name a file

@@ -2,7 +2,7 @@
 
 Every word the extension puts on a page goes through :data:`_`, so a project in
 another language can ship a ``conference`` message catalog; dates are formatted
-with Babel (through Sphinx) in the project's ``language``.
+in the project's ``language`` with Babel (English without it).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Final
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_interval
 from sphinx.locale import get_translation
-from sphinx.util.i18n import format_date
 
 from .model import TimeSlot
 
@@ -22,24 +22,45 @@ CATALOG: Final = "conference"
 _ = get_translation(CATALOG)
 
 
+#: English names, so an English site formats its dates without loading Babel's
+#: locale data (several MB of memory on every build, for a handful of dates).
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+_WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                    "Sunday")
+
+#: Babel (CLDR) formats of the forms below, for every other language.
+_FORMATS: Final = {"day": "full", "date": "long", "month-day": "MMMM d"}
+
+
+def _format(date: dt.date, form: str, language: str | None) -> str:
+    locale = (language or "en").replace("-", "_")
+    if locale == "en" or locale.startswith("en_"):
+        month_day = f"{_MONTHS[date.month - 1]} {date.day}"
+        if form == "month-day":
+            return month_day
+        text = f"{month_day}, {date.year}"
+        return f"{_WEEKDAYS[date.weekday()]}, {text}" if form == "day" else text
+    return babel_format_date(date, _FORMATS[form], locale=locale)
+
+
 def day_heading(date: dt.date, language: str | None) -> str:
     """``Friday, March 15, 2013``: the name of a conference day as people say it."""
-    when = dt.datetime.combine(date, dt.time(12), tzinfo=dt.UTC)
-    return format_date("%A, %B %-d, %Y", date=when, language=language or "en")
+    return _format(date, "day", language)
 
 
 def date_range(start: dt.date, end: dt.date, language: str | None) -> str:
     """``March 14–17, 2013``: a conference's dates, as a reader writes them."""
     locale = (language or "en").replace("-", "_")
+    if not (locale == "en" or locale.startswith("en_")):
+        return format_interval(start, end, "yMMMMd", locale=locale)
     if start == end:
-        return babel_format_date(start, "MMMM d, y", locale=locale)
+        return _format(start, "date", language)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{babel_format_date(start, 'MMMM d', locale=locale)}–{end.day}, {end.year}"
+        return f"{_format(start, 'month-day', language)}–{end.day}, {end.year}"
     if start.year == end.year:
-        first = babel_format_date(start, "MMMM d", locale=locale)
-        return f"{first} – {babel_format_date(end, 'MMMM d, y', locale=locale)}"
-    return (f"{babel_format_date(start, 'MMMM d, y', locale=locale)} – "
-            f"{babel_format_date(end, 'MMMM d, y', locale=locale)}")
+        return f"{_format(start, 'month-day', language)} – {_format(end, 'date', language)}"
+    return f"{_format(start, 'date', language)} – {_format(end, 'date', language)}"
 
 
 def slot_text(slot: TimeSlot | None) -> str:

@@ -33,6 +33,10 @@ class export_links(nodes.General, nodes.Element):
     """
 
 
+#: Class of the field that holds a talk's labelled links.
+LINKS_CLASS = "conference-links"
+
+
 def export_reference(label: str, kind: str, key: str = "") -> nodes.reference:
     """A link to an exported file, named by ``kind`` and ``key`` (see ``exports``)."""
     return nodes.reference(label, label, refuri="", conference_export=f"{kind}:{key}")
@@ -143,7 +147,7 @@ def talk_header(
         (_("Slides"), talk.slides),
     ) if url]
     if links:
-        fields += link_fields(links)
+        fields += links_field(links)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
         holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
@@ -151,23 +155,30 @@ def talk_header(
     return fields
 
 
-def link_fields(links: Sequence[tuple[str, str]]) -> list[nodes.Element]:
-    """A talk's links: labelled on screen, spelled out where links cannot be followed.
+def links_field(links: Sequence[tuple[str, str]]) -> nodes.field:
+    """``Links: Official page · Video``: a talk's links, labelled.
 
-    HTML-format builders (html, epub, ...) show ``Official page · Video``; text,
-    man, texinfo and LaTeX (print) get one field per link with the URL itself.
+    Builders whose output cannot follow a link (text, man, texinfo, LaTeX on
+    paper) get one field per link with the URL spelled out instead; see
+    :func:`spelled_out_links`, applied at write time.
     """
-    on_screen: list[nodes.Node] = []
+    labelled: list[nodes.Node] = []
     for index, (label, url) in enumerate(links):
         if index:
-            on_screen.append(nodes.Text(" · "))
-        on_screen.append(nodes.reference(label, label, refuri=url))
-    screen = addnodes.only(expr="format_html")
-    screen += field(_("Links"), *on_screen)
-    spelled = addnodes.only(expr="not format_html")
-    for label, url in links:
-        spelled += field(label, nodes.reference(url, url, refuri=url))
-    return [screen, spelled]
+            labelled.append(nodes.Text(" · "))
+        labelled.append(nodes.reference(label, label, refuri=url))
+    links_row = field(_("Links"), *labelled)
+    links_row["classes"].append(LINKS_CLASS)
+    return links_row
+
+
+def spelled_out_links(links_row: nodes.field) -> list[nodes.field]:
+    """The fields replacing :func:`links_field`'s: ``Video: https://...``, one per link."""
+    return [
+        field(reference.astext(), nodes.reference(reference["refuri"], reference["refuri"],
+                                                  refuri=reference["refuri"]))
+        for reference in links_row.findall(nodes.reference)
+    ]
 
 
 def schedule_table(talks: Sequence[Talk]) -> nodes.table:

@@ -3,6 +3,8 @@
 Only HTML-family builders (chosen by name: epub's *format* is html too, but it
 cannot ship calendar files) write the schedule exports, so only they keep the
 links to them. Every other builder gets the page without those links.
+Builders whose output cannot follow a link (text, man, texinfo, LaTeX) get a
+talk's links spelled out as URLs rather than as labels.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sphinx.util.osutil import relative_uri
 
 from .config import conference_info
 from .exporters.paths import export_path
-from .render import export_links
+from .render import LINKS_CLASS, export_links, spelled_out_links
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,11 +28,23 @@ if TYPE_CHECKING:
 EXPORTING_BUILDERS: Final = frozenset({"html", "dirhtml", "singlehtml"})
 
 
-def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: point export links at their files, or drop them.
+def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: the builder-dependent parts of talk pages and schedules."""
+    resolve_export_links(app, doctree, docname)
+    if app.builder.format != "html":
+        for links_row in list(doctree.findall(_is_links_field)):
+            links_row.replace_self(spelled_out_links(links_row))
 
-    Runs for every builder, once references are resolved: HTML-family builders
-    get working relative links, every other builder gets the page without them.
+
+def _is_links_field(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.field) and LINKS_CLASS in node["classes"]
+
+
+def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point export links at their files, or drop them.
+
+    HTML-family builders get working relative links, every other builder gets
+    the page without them.
     """
     builder = app.builder
     keep = builder.name in EXPORTING_BUILDERS and conference_info(app.config) is not None

@@ -5,71 +5,42 @@ Nothing here imports Sphinx: every function takes the validated
 ``talk_url`` callable, and returns the file's bytes, the same bytes for the
 same input. :mod:`conference.exports` feeds them from a build and writes the
 files; :func:`export_path` tells pages where those files are.
+
+Pages need only :mod:`.paths` while they are read and written; the writers
+(and ``icalendar``) are imported on first use, at the end of an HTML build,
+so they add nothing to the memory of the reading and writing phases.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
 
-from ..model import ConferenceInfo, Talk
-from ._common import TalkUrl, conference_talks
-from .frab import GUID_NAMESPACE, FrabSchedule, frab_json, frab_schedule
-from .frab_xml import frab_xml
-from .ical import (
-    PRODID,
-    conference_calendar,
-    day_calendar,
-    default_stamp,
-    stamp_from_source_date_epoch,
-    talk_calendar,
-)
+from ._common import TalkUrl
 from .paths import CALENDAR_DIR, ExportKind, export_path, talk_has_calendar
 
-__all__ = [
-    "CALENDAR_DIR",
-    "GUID_NAMESPACE",
-    "PRODID",
-    "ExportKind",
-    "FrabSchedule",
-    "TalkUrl",
-    "conference_calendar",
-    "day_calendar",
-    "default_stamp",
-    "export_path",
-    "frab_json",
-    "frab_schedule",
-    "frab_xml",
-    "schedule_files",
-    "stamp_from_source_date_epoch",
-    "talk_calendar",
-    "talk_has_calendar",
-]
+#: Public name -> the submodule that defines it, imported when first asked for.
+_LAZY = {
+    "GUID_NAMESPACE": "frab",
+    "FrabSchedule": "frab",
+    "frab_json": "frab",
+    "frab_schedule": "frab",
+    "frab_xml": "frab_xmlfile",
+    "PRODID": "ical",
+    "conference_calendar": "ical",
+    "day_calendar": "ical",
+    "default_stamp": "ical",
+    "stamp_from_source_date_epoch": "ical",
+    "talk_calendar": "ical",
+    "schedule_files": "bundle",
+}
+
+__all__ = ["CALENDAR_DIR", "ExportKind", "TalkUrl", "export_path", "talk_has_calendar",
+           *_LAZY]
 
 
-def schedule_files(
-    info: ConferenceInfo,
-    talks: Sequence[Talk],
-    talk_url: TalkUrl,
-    *,
-    stamp: dt.datetime | None = None,
-    language: str = "en",
-) -> dict[str, bytes]:
-    """Every export of the schedule: outdir-relative POSIX path -> contents.
-
-    The whole-schedule files, one calendar per conference day (even an empty
-    one, so day links never break) and one per talk that
-    :func:`talk_has_calendar` accepts. Raises :class:`ValueError` when a day
-    folder cannot name a file (see :func:`export_path`).
-    """
-    files = {
-        export_path("ics"): conference_calendar(info, talks, talk_url, stamp=stamp),
-        export_path("json"): frab_json(info, talks, talk_url, language=language),
-        export_path("xml"): frab_xml(info, talks, talk_url, language=language),
-    }
-    for day in info.days:
-        files[export_path("day", day)] = day_calendar(info, talks, talk_url, day, stamp=stamp)
-    for talk in conference_talks(info, talks):
-        if talk_has_calendar(info, talk):
-            files[export_path("talk", talk.id)] = talk_calendar(info, talk, talk_url, stamp=stamp)
-    return files
+def __getattr__(name: str) -> Any:
+    """Import a writer's module the first time one of its names is used (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)

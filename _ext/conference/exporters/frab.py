@@ -2,7 +2,7 @@
 
 Conference apps (Giggity, EventFahrplan, ...) and recording pipelines read
 this format. :func:`frab_schedule` builds one typed structure from the talks;
-:func:`frab_json` and :func:`~conference.exporters.frab_xml.frab_xml` render
+:func:`frab_json` and :func:`~conference.exporters.frab_xmlfile.frab_xml` render
 that same structure, so the two files cannot disagree.
 
 frab only knows events with a start time: a talk without ``:time:`` is left
