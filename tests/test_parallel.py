@@ -78,3 +78,19 @@ def test_parallel_incremental_build_equals_serial_clean_build(
     incremental = build(make_app, src, tmp_path / "A", parallel=2)
     assert incremental.warning.getvalue() == ""
     assert_same_output(Path(incremental.outdir), clean_build_of(make_app, src, tmp_path, "B"))
+
+
+def test_serial_build_writes_from_pickles_not_from_memory(
+    make_app: MakeApp, tmp_path: Path, src: Path
+) -> None:
+    """After reading, the in-memory doctrees are released (as after a parallel read)."""
+    app = make_app("html", srcdir=src, builddir=tmp_path / "serial", freshenv=True)
+    cached: dict[str, int] = {}
+    app.connect("env-updated", lambda app, env: cached.__setitem__(
+        "before", len(env._write_doc_doctree_cache)), priority=100)
+    app.connect("env-updated", lambda app, env: cached.__setitem__(
+        "after", len(env._write_doc_doctree_cache)), priority=990)
+    app.build()
+    assert cached["before"] > 0
+    assert cached["after"] == 0
+    assert (Path(app.outdir) / "friday" / "index.html").is_file()

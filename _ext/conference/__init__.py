@@ -12,7 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from . import cleanup, config, directives, domain, exports, sanitize, schedule, theme, transforms
+from . import (
+    cleanup,
+    config,
+    directives,
+    doctrees,
+    domain,
+    exports,
+    sanitize,
+    schedule,
+    theme,
+    transforms,
+)
 from .labels import CATALOG
 
 if TYPE_CHECKING:
@@ -41,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("tracks", directives.TracksDirective)
 
     app.connect("env-updated", schedule.refresh_views)
+    app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
