@@ -57,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
+    app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
