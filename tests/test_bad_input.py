@@ -579,3 +579,29 @@ def test_unfit_acronym_is_reported_and_replaced(make_app, sphinx_test_tempdir) -
     document = json.loads((Path(app.outdir) / "schedule.json").read_text(encoding="utf-8"))
     jsonschema.Draft6Validator(schema).validate(document)
     assert document["schedule"]["conference"]["acronym"] == "pycon_us_2013"
+
+
+def test_one_bad_day_costs_only_that_day(make_app, sphinx_test_tempdir) -> None:
+    srcdir = Path(sphinx_test_tempdir) / "badconfig-one-bad-day"
+    shutil.copytree(ROOTS / "test-badconfig", srcdir, dirs_exist_ok=True)
+    (srcdir / "saturday").mkdir(exist_ok=True)
+    (srcdir / "saturday" / "index.rst").write_text("Saturday\n========\n\n.. schedule::\n")
+    (srcdir / "saturday" / "engines.rst").write_text(
+        "Engines\n=======\n\n.. talk::\n   :presenter: Ada Lovelace\n   :time: 10:00-10:30\n\n"
+        "   About engines.\n"
+    )
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={
+        "conference_days": {"friday": "2013-03-15", "saturday": "2013-02-30"}})
+    app.build()
+    actual = warnings_of(app)
+    # The bad date once, at start-up; the talk it strands, at its line; nothing else
+    # (in particular no page outside every toctree).
+    assert sorted(warned.type for warned in actual) == ["conference.config",
+                                                        "conference.no-day"], actual
+    overview = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+    links = {a["href"] for a in overview.select("a[href]")}
+    assert "saturday/engines.html#engines" in links
+    friday = BeautifulSoup((Path(app.outdir) / "friday" / "index.html").read_text(
+        encoding="utf-8"), "html.parser")
+    assert friday.find("table") is not None, "the valid day keeps its schedule"

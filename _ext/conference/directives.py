@@ -305,9 +305,22 @@ class ScheduleDirective(ViewDirective):
                        "this one is ignored")
             return []
         day = self._day(info)
-        if day is None:
-            return self._overview(info)
-        return self._day_schedule(info, day)
+        if day is not None:
+            return self._day_schedule(info, day)
+        if self._folder() in self._unusable_days(info):
+            # Reported at start-up; the overview lists this page and its talks.
+            note = _("This day has no valid date in conference_days; its talks are "
+                     "listed on the overview under 'Talks without a day'.")
+            return [render.text_paragraph(note, ["conference-empty-day"])]
+        return self._overview(info)
+
+    def _folder(self) -> str | None:
+        return self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
+
+    def _unusable_days(self, info: ConferenceInfo) -> list[str]:
+        """Folders that ``conference_days`` names with a date that could not be used."""
+        return [folder for folder in self.config.conference_days
+                if isinstance(folder, str) and folder not in info.days]
 
     def _day(self, info: ConferenceInfo) -> str | None:
         folder = self.env.docname.split("/", 1)[0]
@@ -368,6 +381,8 @@ class ScheduleDirective(ViewDirective):
                 result.append(render.day_rubric(heading, None))
                 result.append(render.talk_list(talks, with_day=True, language=language))
                 entries.extend(unique_docnames(talks, self.env.docname))
+        entries.extend(doc for doc in (f"{folder}/index" for folder in self._unusable_days(info))
+                       if doc in self.env.found_docs)
         result.append(self._export_links())
         result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
         return result
