@@ -117,8 +117,12 @@ def view_digest(env: BuildEnvironment, kind: str, key: str) -> str:
     info = conference_info(env.config)
     fields = VIEW_FIELDS[kind]
     rows = [tuple(getattr(talk, name) for name in fields) for talk in view_talks(domain, kind, key)]
-    day_pages = sorted(doc for doc in env.found_docs if doc.endswith("/index")) if info else []
-    payload = repr((kind, key, info, rows, day_pages if kind == "overview" else None))
+    day_pages = (
+        sorted(doc for doc in env.found_docs if doc.endswith("/index"))
+        if kind == "overview" and info is not None
+        else None
+    )
+    payload = repr((kind, key, info, rows, day_pages))
     return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
