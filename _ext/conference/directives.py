@@ -13,7 +13,6 @@ the consistency check (see ``schedule.check_consistency``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -97,6 +96,7 @@ class TalkDirective(ConferenceDirective):
         talk_id = stable_id(self.options.get("name") or title)
         anchor = self._claim_anchor(talk_id, section)
         day, date = self._day_and_date()
+        info = self.info
         talk = Talk(
             id=talk_id,
             title=title,
@@ -113,9 +113,8 @@ class TalkDirective(ConferenceDirective):
             url=self._url("url"),
             video=self._url("video"),
             slides=self._url("slides"),
+            description=(description := self._description()).astext(),
         )
-        description = self._description()
-        talk = dataclasses.replace(talk, description=description.astext())
         self.domain.note_talk(talk)
 
         block = nodes.container(classes=["conference-talk"])
@@ -127,7 +126,7 @@ class TalkDirective(ConferenceDirective):
             self.state.document.ids[anchor] = block
             block += nodes.rubric(title, title, classes=["conference-talk-title"])
         block += self._index_entries(talk)
-        block += render.talk_header(talk, self.info, self.config.language)
+        block += render.talk_header(talk, info, self.config.language)
         block += description
         return [block]
 
