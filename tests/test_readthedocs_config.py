@@ -18,7 +18,7 @@ SCHEMA = Path(__file__).resolve().parent / "schemas" / "readthedocs-v2.schema.js
 
 PINNED = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!_-]+)$")
 DIRECT_BUILD_PINS = {"sphinx": "9.0.4", "docutils": "0.22.4", "sphinx-rtd-theme": "3.1.0"}
-DIRECT_BUILD_DEPS = {*DIRECT_BUILD_PINS, "icalendar", "tzdata"}
+DIRECT_BUILD_DEPS = {*DIRECT_BUILD_PINS, "icalendar", "tzdata", "myst-parser"}
 DIRECT_TEST_DEPS = {
     "pytest",
     "hypothesis",
@@ -29,7 +29,11 @@ DIRECT_TEST_DEPS = {
     "ruff",
     "sphinx-lint",
     "sphinx-autobuild",
-    "pyyaml",
+    "mypy",
+    "build",
+    "axe-selenium-python",
+    "webvtt-py",
+    "types-docutils",
 }
 
 
