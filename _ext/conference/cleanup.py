@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from .domain import ConferenceDomain
@@ -43,7 +44,7 @@ RECORD = "outputs"
 def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str) -> set[Path]:
     """The files a page puts into this output: the page and its copied source."""
     files: set[Path] = set()
-    if app.builder.name != "singlehtml":
+    if app.builder.name != "singlehtml" and isinstance(app.builder, StandaloneHTMLBuilder):
         files.add(Path(app.builder.get_outfilename(docname)))
     if app.config.html_copy_source:
         # As StandaloneHTMLBuilder.get_doc_context names it.
@@ -64,7 +65,7 @@ def note_removed_docs(
     """``env-get-outdated``: note the files of pages gone since this output was built."""
     if app.builder.name not in EXPORTING_BUILDERS:
         return []
-    records = env.domains[ConferenceDomain.name].data[RECORD]
+    records = ConferenceDomain.of(env).data[RECORD]
     key = output_key(app)
     gone_docs = sorted(set(records.get(key, ())) - env.found_docs)
     records[key] = sorted(env.found_docs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from sphinx.util import logging
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 #: name -> (default, rebuild, types). Every value changes what pages show, so a
 #: change rebuilds the environment.
-CONFIG_VALUES: Final[dict[str, tuple[Any, str, tuple[type, ...]]]] = {
+CONFIG_VALUES: Final[dict[str, tuple[Any, Literal["env"], tuple[type, ...]]]] = {
     "conference_days": ({}, "env", (dict,)),
     "conference_timezone": ("UTC", "env", (str,)),
     "conference_name": ("", "env", (str,)),
@@ -77,7 +77,9 @@ def checked_days(value: object) -> tuple[dict[str, dt.date], list[str]]:
             return {}, [str(exc)]
     usable: dict[str, dt.date] = {}
     problems: list[str] = []
-    for folder, day in value.items():  # type: ignore[union-attr]
+    # parse_conference_days raised above for anything but a mapping, and
+    # raises below for a key that is not a str before the key is used.
+    for folder, day in cast("Mapping[str, object]", value).items():
         try:
             (date,) = parse_conference_days({folder: day}).values()
         except TalkDataError as exc:

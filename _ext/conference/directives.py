@@ -63,10 +63,10 @@ class ConferenceDirective(SphinxDirective):
     @property
     def domain(self) -> ConferenceDomain:
         """The ``conf`` domain of this build."""
-        return self.env.domains[ConferenceDomain.name]
+        return ConferenceDomain.of(self.env)
 
     @property
-    def info(self) -> ConferenceInfo | None:
+    def conference(self) -> ConferenceInfo | None:
         """The validated conference configuration, if there is one."""
         return conference_info(self.config)
 
@@ -96,7 +96,7 @@ class TalkDirective(ConferenceDirective):
         talk_id = stable_id(self.options.get("name") or title)
         anchor = self._claim_anchor(talk_id, section)
         day, date = self._day_and_date()
-        info = self.info
+        info = self.conference
         talk = Talk(
             id=talk_id,
             title=title,
@@ -165,7 +165,7 @@ class TalkDirective(ConferenceDirective):
         return anchor
 
     def _day_and_date(self) -> tuple[str | None, dt.date | None]:
-        info = self.info
+        info = self.conference
         folder = self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
         day = folder if info is not None and folder in info.days else None
         date = self._parsed("date", parse_date, "date")
@@ -292,7 +292,7 @@ class ScheduleDirective(ViewDirective):
 
     def run(self) -> list[nodes.Node]:
         """Render the day or overview schedule and its hidden toctree."""
-        info = self.info
+        info = self.conference
         if info is None:
             if not self.config.conference_days:
                 self.defer("config", "schedule directive needs conference_days in conf.py")

@@ -16,7 +16,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -97,6 +97,15 @@ class ConferenceDomain(Domain):
         "presenter": "unknown presenter %(target)r",
     }
 
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> ConferenceDomain:
+        """This build's ``conf`` domain, typed as such.
+
+        ``env.domains[name]`` is typed as a plain ``Domain``; ``setup()``
+        registers this class under ``name``, so the instance is one of it.
+        """
+        return cast("ConferenceDomain", env.domains[cls.name])
+
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._talk_index: dict[str, list[Talk]] | None = None
@@ -108,7 +117,8 @@ class ConferenceDomain(Domain):
     @property
     def talks_by_doc(self) -> dict[str, list[Talk]]:
         """Docname -> talks on that page (the stored data itself)."""
-        return self.data["talks"]
+        talks: dict[str, list[Talk]] = self.data["talks"]
+        return talks
 
     def note_talk(self, talk: Talk) -> None:
         """Record a talk read from ``talk.docname``."""
@@ -231,7 +241,8 @@ class ConferenceDomain(Domain):
 
     def index_page(self, kind: str) -> str | None:
         """The page holding the ``presenters`` or ``tracks`` index, if any."""
-        for docname in sorted(self.data["views"]):
+        docnames: list[str] = sorted(self.data["views"])
+        for docname in docnames:
             if any(view.kind == kind for view in self.data["views"][docname]):
                 return docname
         return None
@@ -269,7 +280,8 @@ class ConferenceDomain(Domain):
             if page is None or person.id not in self.presenters():
                 # A talk header names its presenters whether or not the site
                 # has a presenters page; there, the name stays plain text.
-                return contnode if node.get("optional") else None
+                # Sphinx puts whatever node comes back in place of the xref.
+                return cast("nodes.reference", contnode) if node.get("optional") else None
             return make_refnode(builder, fromdocname, page, person.id, contnode, person.name)
         return None
 
@@ -324,7 +336,7 @@ def sync_std_labels(env: BuildEnvironment) -> None:
     duplicate-label warning (ours, of type ``conference``, covers it).
     """
     std = env.domains.standard_domain
-    domain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     for talk_id, talk in domain.talks.items():
         std.labels[talk_id] = (talk.docname, talk.anchor, talk.title)
         std.anonlabels[talk_id] = (talk.docname, talk.anchor)

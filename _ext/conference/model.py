@@ -261,7 +261,7 @@ def salvage_presenters(text: str) -> tuple[Presenter, ...]:
     for chunk in chunks:
         match = _PRESENTER_RE.fullmatch(chunk.strip())
         name = " ".join(match.group(1).split()) if match else ""
-        if name:
+        if match and name:
             people.append(Presenter(name, " ".join((match.group(2) or "").split())))
         elif any(char.isalnum() for char in chunk):
             people.append(Presenter(" ".join(chunk.split())))

@@ -113,7 +113,7 @@ def view_digest(env: BuildEnvironment, kind: str, key: str) -> str:
     Besides the talks' fields, the overview links each day's page when it
     exists, so the set of day pages counts too.
     """
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     info = conference_info(env.config)
     fields = VIEW_FIELDS[kind]
     rows = [tuple(getattr(talk, name) for name in fields) for talk in view_talks(domain, kind, key)]
@@ -140,7 +140,7 @@ def unique_docnames(talks: Sequence[Talk], exclude: str) -> list[str]:
 
 def stale_views(env: BuildEnvironment) -> list[str]:
     """Pages whose recorded views no longer match the collected talks."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     return [
         docname
         for docname, views in sorted(domain.data["views"].items())
@@ -151,7 +151,7 @@ def stale_views(env: BuildEnvironment) -> list[str]:
 
 def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: re-read stale data-dependent pages; return them for writing."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     reread: list[str] = []
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
@@ -181,7 +181,7 @@ def navigation_digest(env: BuildEnvironment) -> str:
     well: any page may link a talk with ``:talk:``, and a renamed id must
     reach those links (or their "unknown talk id" warning).
     """
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     parts: list[object] = [
         (talk.id, talk.docname, talk.anchor) for talk in domain.all_talks()
     ]
@@ -206,7 +206,7 @@ def output_key(app: Sphinx) -> str:
 
 def view_digests(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
     """Docname -> the digests of the views on that page, as now collected."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     return {
         docname: tuple(view.digest for view in views)
         for docname, views in sorted(domain.data["views"].items())
@@ -224,7 +224,7 @@ def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if conference_info(env.config) is None:
         return []
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     key = output_key(app)
     written = domain.data["navigation"].get(key)
     navigation, views = navigation_digest(env), view_digests(env)
@@ -243,7 +243,7 @@ def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: duplicate ids, overlaps, deferred problems."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     for owner, duplicate in domain.duplicates():
         _warn_at(duplicate, "duplicate", "duplicate talk id %r, already used by %r in %s",
                  duplicate.id, owner.title, owner.docname)

@@ -31,7 +31,8 @@ def frab_xml(
     """``schedule.xml``: :func:`~conference.exporters.frab.frab_schedule` as UTF-8 XML."""
     root = _schedule_element(frab_schedule(info, talks, talk_url, language=language))
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml + b"\n"
 
 
 def _schedule_element(schedule: FrabSchedule) -> ET.Element:

@@ -130,7 +130,8 @@ def _calendar(
     )
     for talk in talks:
         calendar.add_component(_event(info, talk, http_url(talk_url(talk)), stamp))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Event:
