@@ -133,7 +133,8 @@ class TalkDirective(ConferenceDirective):
     # -- where the talk sits -----------------------------------------------------
 
     def _enclosing_section(self) -> nodes.section | None:
-        node: nodes.Element | None = self.state.parent
+        # state_machine.node, not state.parent: MyST's mock state has only the former.
+        node: nodes.Element | None = self.state_machine.node
         while node is not None and not isinstance(node, nodes.section):
             node = node.parent
         return node
