@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from . import (
     cleanup,
+    compat,
     config,
     directives,
     doctrees,
@@ -39,6 +40,7 @@ ENV_VERSION: Final = 3
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension's configuration, directives, domain and handlers."""
+    app.require_sphinx(compat.MINIMUM_SPHINX)
     for name, (default, rebuild, types) in config.CONFIG_VALUES.items():
         app.add_config_value(name, default, rebuild, types=types)
     app.connect("config-inited", config.check_config)
@@ -64,6 +66,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 
     app.connect("builder-inited", theme.add_static_path)
+    compat.connect_warning(app, compat.DOCTREE_RELEASE)
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
