@@ -38,6 +38,7 @@ conference_location = "Santa Clara, CA"
 exclude_patterns = [
     "_build",
     ".venv",
+    ".venv-sphinx*",
     "_ext",
     "tests",
     "bench",
