@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 #: Sphinx version -> the lock its venv is installed from (as constraints).
 LOCKS = {
     "8.2": REPO / "requirements" / "sphinx-8.2.txt",
-    "9.0": REPO / "requirements.txt",
+    "9.0": REPO / "requirements-test.txt",  # includes requirements.txt
 }
 
 CONF = """\
@@ -72,6 +72,10 @@ PAGES = {
            :kind: sprint
         """,
 }
+
+#: Friday's schedule: the timed talks by time, then the untimed ones by file name
+#: (``open-spaces.rst`` is written by ``conference new-talk``).
+SCHEDULE = ["Keynote", "Lunch Talk", "Open Spaces", "Sprints"]
 
 
 def clean_env() -> dict[str, str]:
@@ -130,6 +134,7 @@ def test_the_wheel_holds_the_package_its_data_and_metadata(dist: Path) -> None:
     assert "sphinx>=8.1" in requires
     assert any(r.startswith("icalendar") for r in requires)
     assert any(r.startswith("tzdata") for r in requires)
+    assert any(r.startswith("lxml") for r in requires)
     assert any(r.startswith("myst-parser") and 'extra == "markdown"' in r for r in requires)
     assert "conference = conference.cli:main" in scripts
 
@@ -179,6 +184,12 @@ def test_the_installed_wheel_builds_a_project_with_W(
 
     srcdir = tmp_path / "project"
     write_project(srcdir)
+    # the console script, with the talk template shipped in the wheel
+    made = run(
+        venv / "bin" / "conference", "new-talk", "--day", "friday", "--title", "Open Spaces",
+        cwd=srcdir,
+    )
+    assert made.stdout == f"{Path('friday', 'open-spaces.rst')}\n"
     outdir = tmp_path / "html"
     done = run(
         venv / "bin" / "sphinx-build", "-W", "-n", "-v", "-b", "html", srcdir, outdir, cwd=srcdir
@@ -188,7 +199,7 @@ def test_the_installed_wheel_builds_a_project_with_W(
     assert "conference_nav_cache: friday/lunch-talk: cached" in done.stdout
 
     friday = BeautifulSoup((outdir / "friday" / "index.html").read_text("utf-8"), "html.parser")
-    assert [a.get_text() for a in friday.select("table a")] == ["Keynote", "Lunch Talk", "Sprints"]
+    assert [a.get_text() for a in friday.select("table a")] == SCHEDULE
     lunch = BeautifulSoup((outdir / "friday" / "lunch-talk.html").read_text("utf-8"), "html.parser")
     link = lunch.select_one('a[href="keynote.html#keynote"]')
     assert link is not None
@@ -196,4 +207,4 @@ def test_the_installed_wheel_builds_a_project_with_W(
     assert (outdir / "_static" / "conference.css").is_file()
     calendar = Calendar.from_ical((outdir / "schedule.ics").read_bytes())
     summaries = sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
-    assert summaries == ["Keynote", "Lunch Talk", "Sprints"]
+    assert summaries == SCHEDULE
