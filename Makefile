@@ -46,7 +46,7 @@ help:
 	@echo "  lint        ruff, sphinx-lint and mypy only"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]'
 	@echo "  clean       remove $(BUILDDIR)"
-	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
+	@echo "  distclean   remove $(BUILDDIR), $(VENV) and the test-matrix venvs"
 	@echo "  <builder>   any other Sphinx builder, e.g. latexpdf, epub, singlehtml,"
 	@echo "              linkcheck, man, text; 'make sphinx-help' lists them all"
 
