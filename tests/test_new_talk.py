@@ -324,3 +324,20 @@ def test_pages_from_both_templates_build_without_warnings(tmp_path: Path) -> Non
     friday = BeautifulSoup((app.outdir / "friday/index.html").read_text("utf-8"), "html.parser")
     listed = {a.get_text() for a in friday.select("table a")}
     assert {"Written in reST", "Written in MyST"} <= listed
+
+
+def test_new_talk_does_not_load_the_importer(root: Path) -> None:
+    """The dispatcher imports only the module of the command that runs."""
+    code = (
+        "import sys; from conference import cli; "
+        f"status = cli.main(['new-talk', '--root', {str(root)!r}, '--day', 'friday', "
+        "'--title', 'Lazy']); "
+        "print(status, 'conference.importer' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "_ext")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False"
+    assert (root / "friday" / "lazy.rst").is_file()
