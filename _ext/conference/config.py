@@ -30,6 +30,8 @@ CONFIG_VALUES: Final[dict[str, tuple[Any, str, tuple[type, ...]]]] = {
     "conference_name": ("", "env", (str,)),
     "conference_acronym": ("", "env", (str,)),
     "conference_location": ("", "env", (str,)),
+    "conference_venue": ("", "env", (str,)),
+    "conference_city": ("", "env", (str,)),
 }
 
 
@@ -61,6 +63,9 @@ def conference_info(config: Config) -> ConferenceInfo | None:
         timezone=timezone,
         location=config.conference_location,
         base_url=config.html_baseurl,
+        venue=config.conference_venue,
+        # "Santa Clara, CA" is a town: the location stands in for a city not given.
+        city=config.conference_city or config.conference_location,
     )
 
 
