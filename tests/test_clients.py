@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,15 +61,38 @@ def need(*tools: str) -> None:
         pytest.skip(message)
 
 
-def wait_for(probe: Callable[[], T | None], what: str, explain: Callable[[], str]) -> T:
-    """Poll ``probe`` until it returns something; fail with ``explain()`` after PATIENCE."""
-    deadline = time.monotonic() + PATIENCE
+@overload
+def wait_for(
+    probe: Callable[[], T | None], what: str, explain: Callable[[], str],
+    *, patience: float = PATIENCE,
+) -> T: ...
+
+
+@overload
+def wait_for(
+    probe: Callable[[], T | None], what: str, explain: Callable[[], str],
+    *, patience: float = PATIENCE, fail: bool,
+) -> T | None: ...
+
+
+def wait_for(
+    probe: Callable[[], T | None], what: str, explain: Callable[[], str],
+    *, patience: float = PATIENCE, fail: bool = True,
+) -> T | None:
+    """Poll ``probe`` until it returns something.
+
+    After ``patience`` seconds: fail with ``explain()``, or return ``None``
+    when ``fail`` is false (the caller has another way).
+    """
+    deadline = time.monotonic() + patience
     while True:
         found = probe()
         if found is not None:
             return found
         if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {PATIENCE:.0f} s\n{explain()}")
+            if not fail:
+                return None
+            pytest.fail(f"{what} did not happen within {patience:.0f} s\n{explain()}")
         time.sleep(0.25)
 
 
@@ -92,7 +115,10 @@ class Site:
         return self.outdir / "schedule.ics"
 
     def frab(self) -> dict[str, Any]:
-        return json.loads((self.outdir / "schedule.json").read_text(encoding="utf-8"))
+        document: dict[str, Any] = json.loads(
+            (self.outdir / "schedule.json").read_text(encoding="utf-8")
+        )
+        return document
 
     def events(self) -> list[dict[str, Any]]:
         """Every frab event of the JSON export."""
@@ -236,8 +262,12 @@ def confclerk_import(desktop: Desktop, schedule: Path, log: Path) -> sqlite3.Con
     desktop.xdotool("windowfocus", "--sync", main)
     desktop.xdotool("key", "ctrl+o")  # Conferences > Manage Conferences
     editor = wait_for(lambda: desktop.window("Edit Conferences"), "the conference editor", explain)
-    # The "+" (add) button, top left of the editor, also has the focus.
-    desktop.xdotool("mousemove", "--window", editor, "33", "31", "click", "1")
+    # Press the "+" (add) button, which has the focus when the editor opens;
+    # failing that, click it, top left of the editor.
+    desktop.xdotool("windowfocus", "--sync", editor)
+    desktop.xdotool("key", "space")
+    if not wait_for(lambda: desktop.window("URL Input"), "", explain, patience=15, fail=False):
+        desktop.xdotool("mousemove", "--window", editor, "33", "31", "click", "1")
     entry = wait_for(lambda: desktop.window("URL Input"), "the URL input dialog", explain)
     desktop.xdotool("windowfocus", "--sync", entry)
     desktop.xdotool("type", "--delay", "5", schedule.as_uri())
