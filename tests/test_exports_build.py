@@ -239,6 +239,24 @@ def test_official_url_without_html_baseurl(make_app: MakeApp, tmp_path: Path) ->
     assert "URL" not in keynote
 
 
+def test_venue_and_city_come_from_the_configuration(make_app: MakeApp, tmp_path: Path) -> None:
+    outdir = build(
+        make_app, copy_root(tmp_path),
+        conference_venue="Santa Clara Convention Center", conference_city="Santa Clara",
+    )
+    root = validate_schedule_xml((outdir / "schedule.xml").read_bytes())
+    assert root.findtext("conference/venue") == "Santa Clara Convention Center"
+    assert root.findtext("conference/city") == "Santa Clara"
+    document = json.loads((outdir / "schedule.json").read_bytes())
+    assert document["schedule"]["conference"]["meta"] == {
+        "venue": "Santa Clara Convention Center", "city": "Santa Clara",
+    }
+    (event,) = Calendar.from_ical(
+        (outdir / "calendar/messaging-at-scale-at-instagram.ics").read_bytes()
+    ).events
+    assert event["LOCATION"] == "Mission City, Santa Clara Convention Center, Santa Clara"
+
+
 def test_source_date_epoch(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
