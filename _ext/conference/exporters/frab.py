@@ -170,7 +170,7 @@ def frab_schedule(
     of the talks (the project's ``language``).
     """
     timed = [talk for talk in conference_talks(info, talks) if talk.time is not None]
-    event_guids = {talk.id: _event_guid(info, talk) for talk in timed}
+    event_guids = {talk.id: _guid(info, talk.id) for talk in timed}
     ids = _integer_ids(event_guids.values())
     ids.update(_integer_ids({_person_guid(p) for talk in timed for p in talk.presenters}))
     room_names = dict.fromkeys(_room(info, talk) for talk in timed)
@@ -375,19 +375,6 @@ def _person_guid(person: Presenter) -> str:
     depend on the acronym.
     """
     return str(uuid.uuid5(GUID_NAMESPACE, f"person/{person.id}"))
-
-
-def _event_guid(info: ConferenceInfo, talk: Talk) -> str:
-    """The program's guid for the talk when it has a valid one, else a UUIDv5 of its id.
-
-    An imported program (pretalx, frab) already gave its events guids that
-    apps have stored favourites under; keeping them keeps those favourites.
-    """
-    given = getattr(talk, "guid", "")
-    try:
-        return str(uuid.UUID(given)) if given else _guid(info, talk.id)
-    except (TypeError, ValueError):
-        return _guid(info, talk.id)
 
 
 def _integer_ids(guids: Iterable[str]) -> dict[str, int]:
