@@ -96,6 +96,15 @@ def wait_for(
         time.sleep(0.25)
 
 
+def test_a_missing_client_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install no-such-client"):
+        need("sh", "no-such-client")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        need("no-such-client")
+
+
 # -- the builds ---------------------------------------------------------------
 
 
