@@ -552,9 +552,13 @@ def test_frab_day_widens_for_early_and_very_late_talks() -> None:
         talk("dawn", time=parse_time("03:00-03:30")),
         talk("all-night", time=parse_time("22:00-05:00")),
     ]
-    (_, friday, _) = frab_schedule(PYCON, talks, official).days
+    (thursday, friday, saturday) = frab_schedule(PYCON, talks, official).days
     assert friday.start.isoformat() == "2013-03-15T03:00:00-07:00"
     assert friday.end.isoformat() == "2013-03-16T05:00:00-07:00"
+    # Thursday ends before Friday's dawn talk, not at 03:59 on top of it.
+    assert thursday.end.isoformat() == "2013-03-15T02:59:00-07:00"
+    # A talk running into Saturday morning keeps Friday open past Saturday's start.
+    assert saturday.start.isoformat() == "2013-03-16T04:00:00-07:00"
 
 
 def test_frab_event_fields(json_validator: jsonschema.protocols.Validator) -> None:

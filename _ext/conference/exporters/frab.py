@@ -176,20 +176,28 @@ def frab_schedule(
     room_names = dict.fromkeys(_room(info, talk) for talk in timed)
     rooms = {name: _guid(info, "room", name) for name in room_names}
     tracks = dict.fromkeys(clean_text(talk.track) for talk in timed if talk.track)
-    days = []
-    for index, (day, date) in enumerate(info.days.items(), start=1):
-        events = [
+    events_of = {
+        day: [
             _event(info, talk, talk_url, language, event_guids[talk.id], ids)
             for talk in timed
             if talk.day == day
         ]
+        for day in info.days
+    }
+    starts = {
+        date: min([_local(date, DAY_START, info), *(e.date for e in events_of[day])], key=_instant)
+        for day, date in info.days.items()
+    }
+    days = []
+    for index, (day, date) in enumerate(info.days.items(), start=1):
+        events = events_of[day]
         by_room = {name: tuple(e for e in events if e.room == name) for name in rooms}
         days.append(
             FrabDay(
                 index=index,
                 date=date,
-                start=min([_local(date, DAY_START, info), *(e.date for e in events)], key=_instant),
-                end=max([_local(date, DAY_END, info, 1), *(e.end for e in events)], key=_instant),
+                start=starts[date],
+                end=max([_day_end(date, starts, info), *(e.end for e in events)], key=_instant),
                 rooms=tuple(
                     FrabRoom(name, rooms[name], found) for name, found in by_room.items() if found
                 ),
@@ -435,6 +443,22 @@ def _timeslot(talks: Sequence[Talk]) -> str:
 def _hhmm(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds()) // 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _day_end(
+    date: dt.date, starts: Mapping[dt.date, dt.datetime], info: ConferenceInfo
+) -> dt.datetime:
+    """Where ``date``'s day ends when no talk runs later: 03:59 the next morning.
+
+    If the next day starts earlier than 04:00 (a talk in its small hours), this
+    day ends a minute before it, as pretalx's days do, so that an instant
+    belongs to one day only (apps draw a day's timeline between its bounds).
+    """
+    end = _local(date, DAY_END, info, 1)
+    following = starts.get(date + dt.timedelta(days=1))
+    if following is not None and _instant(following) <= _instant(end):
+        end = (_instant(following) - dt.timedelta(minutes=1)).astimezone(info.tzinfo)
+    return end
 
 
 def _local(date: dt.date, time: dt.time, info: ConferenceInfo, days: int = 0) -> dt.datetime:
