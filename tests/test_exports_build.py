@@ -257,6 +257,16 @@ def test_venue_and_city_come_from_the_configuration(make_app: MakeApp, tmp_path:
     assert event["LOCATION"] == "Mission City, Santa Clara Convention Center, Santa Clara"
 
 
+def test_a_place_that_is_not_text_is_reported(make_app: MakeApp, tmp_path: Path) -> None:
+    app = run(make_app, copy_root(tmp_path), confoverrides={"conference_venue": ["Hall"]})
+    warnings = app.warning.getvalue()
+    assert warnings.count("WARNING") == 1, warnings
+    assert "conference_venue ['Hall'] is not a string; ignoring it [conference.config]" in warnings
+    root = validate_schedule_xml((Path(app.outdir) / "schedule.xml").read_bytes())
+    assert root.find("conference/venue") is None
+    assert root.findtext("conference/city") == "Santa Clara, CA"
+
+
 def test_source_date_epoch(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

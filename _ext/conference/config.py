@@ -35,6 +35,10 @@ CONFIG_VALUES: Final[dict[str, tuple[Any, str, tuple[type, ...]]]] = {
 }
 
 
+#: Plain-text values: the exports write them as text, so anything else is
+#: reported and dropped rather than left to fail when a file is written.
+_TEXT_VALUES: Final = ("conference_venue", "conference_city")
+
 #: The time zone used when ``conference_timezone`` is invalid (also the default).
 FALLBACK_TIMEZONE: Final = "UTC"
 
@@ -123,6 +127,11 @@ def check_config(app: Sphinx, config: Config) -> None:
         default, _rebuild, types = CONFIG_VALUES[name]
         if not isinstance(getattr(config, name), types):
             setattr(config, name, default)
+    for name in _TEXT_VALUES:
+        value = getattr(config, name)
+        if not isinstance(value, str):
+            problems.append(f"{name} {value!r} is not a string; ignoring it")
+            setattr(config, name, "")
     for problem in problems:
         logger.warning(
             "invalid configuration: %s", problem, type="conference", subtype="config"
