@@ -34,6 +34,8 @@ conference_timezone = "America/Los_Angeles"
 conference_name = "PyCon US 2013"
 conference_acronym = "pycon2013"
 conference_location = "Santa Clara, CA"
+conference_venue = "Santa Clara Convention Center"
+conference_city = "Santa Clara, CA"
 
 exclude_patterns = [
     "_build",

@@ -188,6 +188,15 @@ class ConferenceInfo:
     timezone: str
     location: str = ""
     base_url: str = ""
+    #: The building and the town (``conference_venue``, ``conference_city``):
+    #: what conference apps and calendars show as the place.
+    venue: str = ""
+    city: str = ""
+
+    @property
+    def place(self) -> str:
+        """``venue, city`` (whichever are set), else ``location``: where it all happens."""
+        return ", ".join(part for part in (self.venue, self.city) if part) or self.location
 
     @property
     def tzinfo(self) -> dt.tzinfo:
