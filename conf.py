@@ -22,7 +22,9 @@ language = "en"
 # Read the Docs builds with -W but not -n: be nitpicky there too.
 nitpicky = True
 
-extensions = ["conference"]
+# Talk pages may be Markdown (MyST) as well as reStructuredText.
+extensions = ["myst_parser", "conference"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 conference_days = {
     "thursday": "2013-03-14",

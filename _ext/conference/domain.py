@@ -76,6 +76,8 @@ class ConferenceDomain(Domain):
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
         output -> the docnames whose pages it holds (see ``cleanup``).
+    ``chapters``
+        docname -> talk anchor -> the talk's chapters (see ``chapters``).
     """
 
     name = "conf"
@@ -91,6 +93,7 @@ class ConferenceDomain(Domain):
         "problems": {},
         "navigation": {},
         "outputs": {},
+        "chapters": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
@@ -144,13 +147,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
