@@ -75,7 +75,7 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> ``(navigation digest, {docname: view
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
-        output -> the docnames whose pages it holds (see ``cleanup``).
+        output -> {docname: source file} of the pages it holds (see ``cleanup``).
     ``chapters``
         docname -> talk anchor -> the talk's chapters (see ``chapters``).
     """
