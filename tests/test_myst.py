@@ -30,7 +30,6 @@ from test_incremental import (
     assert_same_output,
     build,
     clean_build_of,
-    move,
     replace,
     search_index,
     snapshot,
