@@ -38,6 +38,8 @@ conference_acronym = "pycon2013"
 conference_location = "Santa Clara, CA"
 
 exclude_patterns = [
+    # Hidden folders (.pytest_cache, .git, ...): their README.md is no page.
+    ".*",
     "_build",
     ".venv",
     "_ext",
