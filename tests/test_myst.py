@@ -352,7 +352,7 @@ EVAL_RST = """\
 # Evaluated
 
 ```{eval-rst}
-Evaluated Talk
+Don't Evaluate
 --------------
 
 .. talk::
@@ -388,14 +388,17 @@ def test_eval_rst_doctree_does_not_pickle_the_environment(make_app: MakeApp,
     doctree = pickle.loads(data)
     foreign = [node for node in doctree.findall() if node.document is not doctree]
     assert foreign == []
-    # The ids the nested document assigned are the page's.
-    assert isinstance(doctree.ids.get("evaluated-talk"), nodes.section)
+    # The ids the nested document assigned are the page's, in time for the
+    # domain to take the talk's title as the page shows it (smart quotes).
+    assert isinstance(doctree.ids.get("don-t-evaluate"), nodes.section)
+    assert app.env.domains["conf"].talk("don-t-evaluate").title == "Don’t Evaluate"
     # And the talk inside it is a talk like any other.
     outdir = Path(app.outdir)
-    friday = (outdir / "friday/index.html").read_text("utf-8")
-    assert "evaluated.html#evaluated-talk" in friday
+    friday = BeautifulSoup((outdir / "friday/index.html").read_text("utf-8"), "html.parser")
+    entry = friday.find("a", href="evaluated.html#don-t-evaluate")
+    assert entry.get_text() == "Don’t Evaluate"
     page = BeautifulSoup((outdir / "friday/evaluated.html").read_text("utf-8"), "html.parser")
     assert page.find("a", class_="conference-at")["href"] == "https://vimeo.com/777#t=62s"
-    vtt = (outdir / "chapters/evaluated-talk.vtt").read_text("utf-8")
+    vtt = (outdir / "chapters/don-t-evaluate.vtt").read_text("utf-8")
     assert re.findall(r"^\S+ --> \S+$", vtt, re.MULTILINE) == [
         "00:00:30.000 --> 00:02:00.000", "00:02:00.000 --> 00:30:00.000"]

@@ -7,30 +7,34 @@ title and body) keep pointing at the other document, so pickling the page's
 doctree pickles that document, its settings and so the whole environment:
 every such page's ``.doctree`` would hold a copy of ``environment.pickle``,
 and unpickling it would revive a second, stale environment. The ids it
-assigned are also unknown to the page, so a later id on the page could take
-the same value.
+assigned are also unknown to the page, so the domains could not find a talk's
+section by its id, and a later id on the page could take the same value.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from docutils import nodes
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 
-def adopt_nested_documents(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read`` (first): make every node belong to the page's own document.
+class AdoptNestedDocuments(SphinxTransform):
+    """Make every node belong to the page's own document, and its ids the page's.
 
-    Runs before the extension's other ``doctree-read`` handlers, which look
-    nodes up by id in the page's document.
+    Runs before the transforms that look nodes up by id (references at 640 and
+    later, the domains at 850) and before ``doctree-read``.
     """
-    for node in doctree.findall(include_self=False):
-        if node.document is doctree:
-            continue
-        node.document = doctree
-        if isinstance(node, nodes.Element):
-            for ident in node["ids"]:
-                doctree.ids.setdefault(ident, node)
+
+    default_priority = 100
+
+    def apply(self, **kwargs: Any) -> None:
+        """Re-home the nodes a nested document left pointing at itself."""
+        doctree = self.document
+        for node in doctree.findall(include_self=False):
+            if node.document is doctree:
+                continue
+            node.document = doctree
+            if isinstance(node, nodes.Element):
+                for ident in node["ids"]:
+                    doctree.ids.setdefault(ident, node)
