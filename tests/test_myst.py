@@ -168,6 +168,23 @@ def drop_md_chapter(src: Path) -> None:
     replace(src / "friday/async.md", "## 1:00 Why async", "## Why async")
 
 
+def add_md_chapters(src: Path) -> None:
+    replace(src / "friday/web.md", "numbers are at {at}`33:20`.",
+            "numbers are at {at}`33:20`.\n\n## 2:00 Load\n\n## 33:20 Numbers\n")
+
+
+def drop_all_md_chapters(src: Path) -> None:
+    replace(src / "friday/async.md", "## 20:00 Demo", "## Demo")
+
+
+def rename_md_page(src: Path) -> None:
+    (src / "friday/web.md").rename(src / "friday/web-scale.md")
+
+
+def move_md_page_to_another_day(src: Path) -> None:
+    (src / "friday/web-scale.md").rename(src / "saturday/web-scale.md")
+
+
 def delete_md_talk_with_chapters(src: Path) -> None:
     (src / "thursday/keynote.md").unlink()
     replace(src / "index.rst", "the keynote is :talk:`opening-keynote`", "no keynote")
@@ -192,6 +209,10 @@ MD_EDITS = {
     "add": add_md_talk,
     "chapters": edit_md_chapters,
     "drop-chapter": drop_md_chapter,
+    "add-chapters": add_md_chapters,
+    "drop-all-chapters": drop_all_md_chapters,
+    "rename": rename_md_page,
+    "move-day": move_md_page_to_another_day,
     "delete": delete_md_talk_with_chapters,
     "rst-to-md": rst_page_to_md,
     "md-index-to-rst": md_day_index_to_rst,
@@ -210,9 +231,10 @@ def test_markdown_edits_in_sequence_equal_clean_builds(make_app: MakeApp, tmp_pa
         assert app.warning.getvalue() == "", (name, app.warning.getvalue())
         assert snapshot(outdir) != before, f"{name} changed nothing"
         assert_same_output(outdir, clean_build_of(make_app, mixed, tmp_path, f"B{step}"))
-    # The deleted talk took its chapters file along; the dropped chapter left its file.
-    assert not (outdir / "chapters/opening-keynote.vtt").exists()
-    assert "Why async" not in (outdir / "chapters/async-io-in-practice.vtt").read_text()
+    # The deleted talk took its chapters file along, and so did the talk that
+    # lost its last chapter; the moved talk kept its chapters.
+    assert sorted(path.name for path in (outdir / "chapters").iterdir()) == [
+        "sprint-intro.vtt", "web-scale-revisited.vtt"]
 
 
 # -- warnings -----------------------------------------------------------------------------
