@@ -35,6 +35,7 @@ from test_incremental import (
     snapshot,
     write,
 )
+from test_parallel import assert_ran_in_parallel
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 MIXED = ROOTS / "test-myst"
@@ -88,7 +89,9 @@ def mixed(tmp_path: Path) -> Path:
 
 def test_mixed_site_builds_like_the_rst_site(make_app: MakeApp, tmp_path: Path,
                                              mixed: Path) -> None:
-    strict = {"nitpicky": True}
+    # Nitpicky, and every sidebar rendered both with and without the
+    # navigation cache (a difference fails the build).
+    strict = {"nitpicky": True, "conference_nav_cache_verify": True}
     app = build(make_app, mixed, tmp_path / "mixed-build", confoverrides=strict)
     twin = build(make_app, copy(RST, tmp_path, "rst"), tmp_path / "rst-build",
                  confoverrides=strict)
@@ -134,6 +137,7 @@ def test_mixed_site_parallel_equals_serial(make_app: MakeApp, tmp_path: Path,
     parallel = build(make_app, copy(MIXED, tmp_path, "again"), tmp_path / "parallel",
                      parallel=2)
     assert parallel.warning.getvalue() == "", parallel.warning.getvalue()
+    assert_ran_in_parallel(parallel, "reading sources", "writing output")
     assert_same_output(Path(parallel.outdir), Path(serial.outdir))
 
 
