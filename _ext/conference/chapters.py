@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Key of the domain data: docname -> talk anchor -> tuple of :class:`Chapter`.
-RECORD: Final = "chapters"
 #: End of the last cue when the talk's length is unknown, in seconds.
 OPEN_END: Final = 100 * 3600 - 1
 
@@ -157,8 +155,8 @@ def collect_chapters(app: Sphinx, doctree: nodes.document) -> None:
     if not found:
         return
     domain = cast(ConferenceDomain, app.env.domains[ConferenceDomain.name])
-    domain.data[RECORD][app.env.docname] = {anchor: tuple(chapters)
-                                            for anchor, chapters in found.items() if chapters}
+    domain.note_chapters(app.env.docname, {anchor: tuple(chapters)
+                                           for anchor, chapters in found.items() if chapters})
     for block_line, talk in talk_of_blocks(talks, doctree).items():
         if found.get(talk.anchor):
             _link_chapters(doctree, block_line, talk)
@@ -185,7 +183,7 @@ def chapter_files(domain: ConferenceDomain) -> dict[str, str]:
     """Outdir-relative path -> WebVTT text, for every talk (id owner) with chapters."""
     files: dict[str, str] = {}
     for talk in domain.talks.values():
-        chapters = domain.data[RECORD].get(talk.docname, {}).get(talk.anchor)
+        chapters = domain.chapters_of(talk)
         if not chapters:
             continue
         try:

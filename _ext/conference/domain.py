@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .chapters import Chapter
+
 
 class ConferenceXRefRole(XRefRole):
     """A cross-reference role that also works without its domain prefix.
@@ -121,6 +123,16 @@ class ConferenceDomain(Domain):
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
+        """Record the chapters of the talks on ``docname``, by talk anchor."""
+        self.data["chapters"][docname] = chapters
+
+    def chapters_of(self, talk: Talk) -> tuple[Chapter, ...]:
+        """The chapters of ``talk``'s recording, in order (see ``chapters``)."""
+        found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
+            talk.anchor, ())
+        return found
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.
