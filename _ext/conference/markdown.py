@@ -29,8 +29,15 @@ class AdoptNestedDocuments(SphinxTransform):
     default_priority = 100
 
     def apply(self, **kwargs: Any) -> None:
-        """Re-home the nodes a nested document left pointing at itself."""
+        """Re-home the nodes a nested document left pointing at itself.
+
+        Only Markdown pages can hold ``{eval-rst}``: other pages are not walked.
+        """
         doctree = self.document
+        source = str(doctree.get("source", ""))
+        if not any(source.endswith(suffix) for suffix, filetype
+                   in self.config.source_suffix.items() if filetype == "markdown"):
+            return
         for node in doctree.findall(include_self=False):
             if node.document is doctree:
                 continue
