@@ -257,3 +257,49 @@ def test_misplaced_moments_and_chapters_are_located_warnings(make_app: MakeApp,
     assert moments(outdir, "about.html") == [("3:00", None)]
     assert cues((outdir / "chapters/async-io-in-practice.vtt").read_text("utf-8")) == [
         ("why-async", 60, 1800, "Why async")]
+
+
+def test_each_moment_and_chapter_belongs_to_the_nearest_talk_above(
+        make_app: MakeApp, tmp_path: Path, src: Path) -> None:
+    write(src / "saturday/pair.rst", """\
+Pair of Talks
+=============
+
+Before any talk, :at:`0:01` belongs to the first.
+
+.. talk:: First Half
+   :presenter: Al One
+   :time: 10:00-10:20
+   :video: https://youtu.be/first
+
+   Its description points at :at:`0:02`.
+
+.. talk:: Second Half
+   :presenter: Bo Two
+   :time: 10:20-10:40
+   :video: https://vimeo.com/2
+
+   And this one at :at:`0:03`.
+
+1:00 Opening of the second
+--------------------------
+
+After both, :at:`0:04` belongs to the second.
+""")
+    app = build(make_app, src, tmp_path / "build")
+    assert app.warning.getvalue() == ""
+    outdir = Path(app.outdir)
+    assert moments(outdir, "saturday/pair.html") == [
+        ("0:01", "https://youtu.be/first?t=1s"),
+        ("0:02", "https://youtu.be/first?t=2s"),
+        ("0:03", "https://vimeo.com/2#t=3s"),
+        ("0:04", "https://vimeo.com/2#t=4s"),
+    ]
+    assert not (outdir / "chapters/first-half.vtt").exists()
+    assert cues((outdir / "chapters/second-half.vtt").read_text("utf-8")) == [
+        ("opening-of-the-second", 60, 1200, "Opening of the second")]
+    page = BeautifulSoup((outdir / "saturday/pair.html").read_text("utf-8"), "html.parser")
+    [link] = page.find_all("a", string="WebVTT")
+    assert link["href"] == "../chapters/second-half.vtt"
+    assert link.find_parent(class_="conference-talk").find(
+        class_="conference-talk-title").get_text() == "Second Half"
