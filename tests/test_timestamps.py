@@ -259,6 +259,16 @@ def test_misplaced_moments_and_chapters_are_located_warnings(make_app: MakeApp,
         ("why-async", 60, 1800, "Why async")]
 
 
+def test_a_talk_titled_with_a_time_is_not_its_own_chapter(make_app: MakeApp, tmp_path: Path,
+                                                          src: Path) -> None:
+    write(src / "saturday/coffee.md", "\n# 10:50 Coffee\n\n```{talk}\n:presenter: Cy Cup\n"
+          ":time: 10:50-11:00\n:video: https://youtu.be/cup\n```\n\n## 1:00 Beans\n")
+    app = build(make_app, src, tmp_path / "build")
+    assert app.warning.getvalue() == ""
+    vtt = (Path(app.outdir) / "chapters/coffee.vtt").read_text("utf-8")
+    assert cues(vtt) == [("beans", 60, 600, "Beans")]
+
+
 def test_each_moment_and_chapter_belongs_to_the_nearest_talk_above(
         make_app: MakeApp, tmp_path: Path, src: Path) -> None:
     write(src / "saturday/pair.rst", """\

@@ -124,9 +124,12 @@ def collect_chapters(app: Sphinx, doctree: nodes.document) -> None:
     """
     talks = page_talks(app)
     found: dict[str, list[Chapter]] = {}
+    anchors = {talk.anchor for talk in talks}
     for node, current in owners(talks, doctree, _is_section):
         if not node.children or not isinstance(node[0], nodes.title):
             continue
+        if anchors.intersection(node["ids"]):
+            continue  # the talk's own section ("10:50 Coffee" is a title, not a chapter)
         title = node[0]
         try:
             split = split_chapter_title(title.astext())
