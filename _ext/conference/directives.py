@@ -133,7 +133,8 @@ class TalkDirective(ConferenceDirective):
     # -- where the talk sits -----------------------------------------------------
 
     def _enclosing_section(self) -> nodes.section | None:
-        # state_machine.node, not state.parent: MyST's mock state has only the former.
+        # The state machine's node, not ``self.state.parent``: MyST's MockState
+        # has no ``parent``, its MockStateMachine holds the renderer's current node.
         node: nodes.Element | None = self.state_machine.node
         while node is not None and not isinstance(node, nodes.section):
             node = node.parent
