@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from . import (
     cleanup,
     config,
+    description,
     directives,
     doctrees,
     domain,
@@ -34,7 +35,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 3
+ENV_VERSION: Final = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("schedule", directives.ScheduleDirective)
     app.add_directive("presenters", directives.PresentersDirective)
     app.add_directive("tracks", directives.TracksDirective)
+    app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)

@@ -157,6 +157,18 @@ class Talk:
     video: str = ""
     slides: str = ""
     description: str = ""
+    #: The program's identity of the session (``:guid:``): what a re-import
+    #: matches pages by, and the frab guid when it is a UUID.
+    guid: str = ""
+    subtitle: str = ""
+    language: str = ""
+    #: The program's own session type as it spells it (``:type:``), exported
+    #: as frab's ``type``; ``kind`` is the site's classification.
+    session_type: str = ""
+    #: frab's ``description``: the longer text in a ``talk-description`` block,
+    #: apart from the abstract (``description``).
+    details: str = ""
+    cancelled: bool = False
 
     @property
     def location(self) -> str:

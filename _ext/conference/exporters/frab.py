@@ -87,6 +87,7 @@ class FrabEvent:
     slug: str
     url: str
     title: str
+    subtitle: str
     track: str
     type: str
     language: str
@@ -155,7 +156,9 @@ def frab_schedule(
     are listed in the order they first appear. ``language`` is the language
     of the talks (the project's ``language``).
     """
-    timed = [talk for talk in conference_talks(info, talks) if talk.time is not None]
+    # A cancelled talk has no slot: frab has no way to say "cancelled".
+    timed = [talk for talk in conference_talks(info, talks)
+             if talk.time is not None and not talk.cancelled]
     room_names = dict.fromkeys(_room(info, talk) for talk in timed)
     rooms = {name: _guid(info, "room", name) for name in room_names}
     tracks = dict.fromkeys(clean_text(talk.track) for talk in timed if talk.track)
@@ -264,7 +267,7 @@ def _event_json(event: FrabEvent) -> dict[str, Any]:
         "slug": event.slug,
         "url": event.url,
         "title": event.title,
-        "subtitle": "",
+        "subtitle": event.subtitle,
         "track": event.track or None,
         "type": event.type,
         "language": event.language,
@@ -289,8 +292,7 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
     start = talk.start_datetime(tz)
     assert start is not None and talk.time is not None  # only timed talks get here
     end = talk.end_datetime(tz) or start
-    guid = _guid(info, talk.id)
-    abstract, _, rest = clean_text(talk.description).strip().partition("\n\n")
+    guid = program_guid(talk.guid) or _guid(info, talk.id)
     url = http_url(talk_url(talk))
     origin = http_url(talk.url)
     return FrabEvent(
@@ -305,13 +307,14 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
         slug=_slug(info.acronym, talk.id),
         url=url,
         title=clean_text(talk.title),
+        subtitle=clean_text(talk.subtitle),
         track=clean_text(talk.track),
-        type=clean_text(talk.kind),
-        language=language,
-        # apps list the abstract and show description below it in the detail
-        # view, so the first paragraph goes in one and the rest in the other.
-        abstract=abstract.strip(),
-        description=rest.strip(),
+        type=clean_text(talk.session_type or talk.kind),
+        language=clean_text(talk.language) or language,
+        # The directive's content is the abstract, however many paragraphs;
+        # a talk-description block in it is frab's description.
+        abstract=clean_text(talk.description).strip(),
+        description=clean_text(talk.details).strip(),
         persons=tuple(
             FrabPerson(clean_text(p.name), _guid(info, "person", p.id, per_conference=False))
             for p in talk.presenters
@@ -326,6 +329,19 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
         ),
         origin_url=origin if origin != url else "",
     )
+
+
+def program_guid(guid: str) -> str:
+    """The program's guid (``:guid:``) in canonical form if it is a UUID, else ``""``.
+
+    Programs identify sessions by guid; keeping it lets apps that imported the
+    official schedule recognise the site's events. A pentabarf id or another
+    non-UUID identity cannot be a frab guid, so a derived one is used then.
+    """
+    try:
+        return str(uuid.UUID(guid.strip())) if guid.strip() else ""
+    except ValueError:
+        return ""
 
 
 def _guid(info: ConferenceInfo, *parts: str, per_conference: bool = True) -> str:

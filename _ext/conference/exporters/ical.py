@@ -151,6 +151,8 @@ def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Ev
         if end is not None:
             event.add("dtend", end)
     event.add("summary", clean_text(talk.title))
+    if talk.cancelled:
+        event.add("status", "CANCELLED")
     description = _description(talk)
     if description:
         event.add("description", description)
