@@ -124,6 +124,7 @@ class TalkDirective(ConferenceDirective):
             language=self._text("language"),
             session_type=self._text("type"),
             cancelled=self._cancelled(),
+            raw_title=title,
         )
         self.domain.note_talk(talk)
 

@@ -169,6 +169,9 @@ class Talk:
     #: apart from the abstract (``description``).
     details: str = ""
     cancelled: bool = False
+    #: The title as the source spells it, before smart quotes curl the page's
+    #: (``title``): what the exports carry, so a program round-trips.
+    raw_title: str = ""
 
     @property
     def location(self) -> str:

@@ -306,7 +306,7 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
         room=_room(info, talk),
         slug=_slug(info.acronym, talk.id),
         url=url,
-        title=clean_text(talk.title),
+        title=clean_text(talk.raw_title or talk.title),
         subtitle=clean_text(talk.subtitle),
         track=clean_text(talk.track),
         type=clean_text(talk.session_type or talk.kind),
