@@ -83,6 +83,8 @@ def to_session(
     if not ident:
         warnings.append(f"{where}: no guid, id or slug; not imported")
         return None
+    if "\n" in text(raw.title):
+        warnings.append(f"{where}: the title has line breaks; they are written as spaces")
     start = session_start(tz, day_date, raw.date, raw.start, day_change)
     if start is None and (raw.date or raw.start):
         warnings.append(f"{where}: unreadable start {raw.date or raw.start!r}; imported untimed")
