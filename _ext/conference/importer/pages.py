@@ -18,7 +18,7 @@ from typing import Final
 
 from docutils.utils import column_width
 
-from .markup import md_block, md_line, rst_block, rst_line, unescape
+from .markup import md_block, md_line, rst_block, rst_line
 
 _RST_DIRECTIVE_RE: Final = re.compile(r"\.\. talk::[ \t]*\r?\n?")
 _RST_OPTION_RE: Final = re.compile(r"([ \t]+):([A-Za-z][\w-]*):(?:[ \t]+(.*?))?[ \t]*\r?\n?")
@@ -51,10 +51,10 @@ class Page:
     options: tuple[tuple[str, str, str], ...]
 
     def option(self, name: str) -> str | None:
-        """The text of option ``name`` (escapes undone), or ``None``."""
+        """The text of option ``name`` (option text is never markup), or ``None``."""
         for key, value, _raw in self.options:
             if key == name:
-                return unescape(value)
+                return value
         return None
 
     @property
@@ -76,8 +76,12 @@ def _lines(text: str) -> list[str]:
 
 
 def rst_option_value(text: str) -> str:
-    """An option value as source (options are parsed as one paragraph of inline text)."""
-    return rst_line(" ".join(text.split()))
+    """An option value as source: docutils hands option text over as it is, unparsed.
+
+    So nothing is escaped (a backslash would stay in the value); only line
+    breaks are joined, since an option is one line here.
+    """
+    return " ".join(text.split())
 
 
 def rst_title(title: str) -> str:

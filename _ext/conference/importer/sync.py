@@ -46,6 +46,7 @@ _MAX_STEM: Final = 60
 _SKIPPED_DIRS: Final = frozenset({"_build", ".venv", "node_modules", "_static", "_templates"})
 MAX_DURATION: Final = dt.timedelta(hours=12)
 UNTITLED: Final = "Untitled session"
+MAX_ID: Final = 80
 
 
 @dataclasses.dataclass(frozen=True)
@@ -308,7 +309,7 @@ class _Planner:
         fmt = found.fmt if found is not None else self.fmt
         old_texts: dict[str, str] = {}
         if found is not None:
-            old_texts = {name: unescape(value) for name, value, _ in found.page.options}
+            old_texts = {name: value for name, value, _ in found.page.options}
             old_folder, _, old_file = found.path.rpartition("/")
             stem = old_file.rsplit(".", 1)[0]
             if old_folder != folder:
@@ -319,7 +320,10 @@ class _Planner:
         name = old_texts.get("name")
         if name is None:
             talk_id = stable_id(session.title)
-            if talk_id in ids:
+            # An id becomes file names (the talk's calendar): a very long one
+            # would exceed what file systems allow, so such a talk is named
+            # by its (short) file stem.
+            if talk_id in ids or len(talk_id) > MAX_ID:
                 name = _unique(stem, ids)  # the id a title shared with another talk
                 texts["name"] = name
             ids.add(talk_id if name is None else stable_id(name))
@@ -341,7 +345,7 @@ class _Planner:
             self.plan.unchanged += 1
             return
         self.plan.writes[path] = text
-        new_texts = {n: unescape(v) for n, v in options}
+        new_texts = dict(options)
         differs = sorted(n for n in set(new_texts) | set(old_texts)
                          if new_texts.get(n) != old_texts.get(n))
         if _title_text(found.page, fmt) != session.title:
