@@ -27,7 +27,7 @@ PORT        ?= 8000
 # `make` alone shows the help, as in Sphinx's own Makefile.
 .DEFAULT_GOAL := help
 
-.PHONY: help sphinx-help venv html test lint livehtml talk clean distclean
+.PHONY: help sphinx-help venv html test lint livehtml talk import clean distclean
 
 help:
 	@echo "Usage: make <target> [VARIABLE=value ...]"
@@ -38,6 +38,7 @@ help:
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "  lint        ruff and sphinx-lint only"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk"'
+	@echo '  import      import or re-sync a program: make import PROGRAM=schedule.xml [DIR=.]'
 	@echo "  clean       remove $(BUILDDIR)"
 	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
 	@echo "  <builder>   any other Sphinx builder, e.g. latexpdf, epub, singlehtml,"
@@ -76,6 +77,20 @@ talk: $(VENV_STAMP)
 	@if [ -z "$$NEW_TALK_DAY" ] || [ -z "$$NEW_TALK_TITLE" ]; then \
 		echo 'usage: make talk DAY=friday TITLE="Some Talk"' >&2; exit 2; fi
 	$(VENV_BIN)/python tools/new_talk.py --day "$$NEW_TALK_DAY" --title "$$NEW_TALK_TITLE"
+
+# The program's path and DIR travel through the environment, so spaces and
+# quotes in them are safe. TIMEZONE is passed on for programs with offsets only.
+# _ext is put on the path until the extension is installed into .venv.
+DIR ?= .
+import: export IMPORT_PROGRAM = $(value PROGRAM)
+import: export IMPORT_DIR = $(value DIR)
+import: export IMPORT_TIMEZONE = $(value TIMEZONE)
+import: $(VENV_STAMP)
+	@if [ -z "$$IMPORT_PROGRAM" ]; then \
+		echo 'usage: make import PROGRAM=schedule.xml [DIR=.] [TIMEZONE=Europe/Berlin]' >&2; exit 2; fi
+	PYTHONPATH="$(CURDIR)/_ext$${PYTHONPATH:+:$$PYTHONPATH}" \
+		$(VENV_BIN)/python -m conference import "$$IMPORT_PROGRAM" "$$IMPORT_DIR" \
+		$${IMPORT_TIMEZONE:+--timezone "$$IMPORT_TIMEZONE"}
 
 clean:
 	rm -rf "$(BUILDDIR)"
