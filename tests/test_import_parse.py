@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from importing import DATA, DEMOCON, PYVIDEO, run_import
 from conference.importer.detect import read_program
 from conference.importer.markup import md_line, normal_text, rst_block, rst_line
 from conference.importer.pages import Head, new_page, parse_md, parse_rst, updated_page
-from conference.importer.program import Program, Session
+from conference.importer.program import Program, Session, acronym_of
 from conference.importer.sync import file_stem
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -284,6 +285,11 @@ def test_md_page_round_trip() -> None:
     assert page.option("presenter") == "Ada"
     assert text.startswith("# A \\*Talk\\*\n\n````{talk}\n:guid: g-1\n:presenter: Ada\n")
     assert "```{talk-description}\nDetails\\.\n```\n````\n" in text
+
+
+@pytest.mark.parametrize("name", ["DS", "36C3", "Straße 2024", "日本", "../evil", ""])
+def test_acronyms_are_what_frab_and_the_configuration_accept(name: str) -> None:
+    assert re.fullmatch(r"[a-z0-9_][a-z0-9_]{3,}", acronym_of(name))
 
 
 @pytest.mark.parametrize(("slug", "title", "stem"), [

@@ -211,6 +211,10 @@ def session_start(
 
 
 def acronym_of(name: str) -> str:
-    """An acronym frab accepts (lower-case letters, digits, ``_``), from any text."""
-    acronym = re.sub(r"[^a-z0-9_]+", "_", name.casefold()).strip("_")
-    return acronym or "conference"
+    """An acronym frab accepts (``[a-z0-9_]``, at least four), from any text.
+
+    ``conference_acronym`` is checked against the same rule at build time; an
+    acronym that breaks it would be a warning, and ``-W`` a failed build.
+    """
+    acronym = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+    return acronym if len(acronym) >= 4 else f"{acronym}_conf".lstrip("_")
