@@ -35,6 +35,8 @@ NOTES = {
     "saturday/mrmcd23-2002-passkeys.rst": "\n\nPasskeys: notes.\n\n\n",
 }
 #: A link the writer added by hand; the program has no video for this talk.
+#: (An option the importer wrote and the program then drops is removed; the
+#: importer remembers what it wrote in DIR/.conference-import.json.)
 WRITER_VIDEO = "   :video: https://www.youtube.com/watch?v=abc123\n"
 
 
@@ -58,9 +60,9 @@ def changed_program(original: dict[str, Any]) -> dict[str, Any]:
     passkeys = saturday["Rundbau"].pop(1)
     passkeys.update(date="2023-09-17T10:00:00+02:00", start="10:00")
     sunday["Rundbau"] = [passkeys]
-    # Re-roomed.
+    # Re-roomed, and its subtitle dropped.
     rust = saturday["Rundbau"].pop(0)
-    rust["room"] = "Seminarraum 0.12"
+    rust.update(room="Seminarraum 0.12", subtitle="")
     saturday["Seminarraum 0.12"] = [rust]
     # Added.
     late = copy.deepcopy(rust)
@@ -95,7 +97,7 @@ def test_report_says_what_happened(resynced: tuple[Path, dict[str, str], str]) -
     assert "added     saturday/mrmcd23-2003-late-addition.rst" in lines
     assert ("moved     sunday/mrmcd23-2002-passkeys.rst: from saturday/mrmcd23-2002-passkeys.rst;"
             " time") in lines
-    assert "changed   saturday/mrmcd23-2001-rust-embedded.rst: room" in lines
+    assert "changed   saturday/mrmcd23-2001-rust-embedded.rst: room, subtitle" in lines
     assert "changed   friday/mrmcd23-1001-eroeffnung.rst: title" in lines
     assert "cancelled friday/mrmcd23-1004-datenschutz.rst: kept: it has notes" in lines
     assert "removed   sunday/mrmcd23-3001-abschluss.rst: cancelled, had no notes" in lines
@@ -123,6 +125,8 @@ def test_metadata_follows_the_program_and_writer_options_stay(
     rust = parse_rst((site / "saturday/mrmcd23-2001-rust-embedded.rst").read_text("utf-8"))
     assert rust is not None
     assert rust.option("room") == "Seminarraum 0.12"
+    # The program dropped the subtitle the importer wrote: gone. The writer's video stays.
+    assert rust.option("subtitle") is None
     assert rust.option("video") == "https://www.youtube.com/watch?v=abc123"
     passkeys = parse_rst((site / "sunday/mrmcd23-2002-passkeys.rst").read_text("utf-8"))
     assert passkeys is not None and passkeys.option("time") == "10:00-10:30"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,6 +37,10 @@ ORDER: Final = ("guid", "presenter", "time", "date", "room", "track", "kind", "t
 #: Options that follow the program exactly: removed when it no longer has them.
 #: Every other option keeps the page's value when the program has none.
 OWNED: Final = frozenset({"guid", "time", "date", "status"})
+#: Where the importer remembers the option values it wrote, by session: an
+#: option the program drops is removed only if the page still has the value
+#: the importer wrote (so it was not the writer's).
+STATE_FILE: Final = ".conference-import.json"
 #: Changes of these options move a talk (another time or day).
 MOVING: Final = frozenset({"time", "date"})
 
@@ -165,6 +170,8 @@ class _Planner:
         self.directory = directory
         self.fmt = fmt
         self.plan = Plan(warnings=list(program.warnings))
+        self.state = _read_state(directory / STATE_FILE)
+        self.new_state: dict[str, dict[str, str]] = {}
         self.tz = zone(site.timezone or program.timezone)
 
     def warn(self, session: Session, message: str) -> None:
@@ -264,12 +271,19 @@ class _Planner:
         for ident, found in sorted(by_ident.items(), key=lambda item: item[1].path):
             if ident not in live:
                 self._cancel(found)
+                if found.path not in plan.deletes and ident in self.state:
+                    self.new_state[ident] = self.state[ident]
         used = {path.split("/", 1)[0] for path in plan.writes}
         for date, folder in self.site.folders.items():
             if (self.site.new or folder in used) and not any(
                 (self.directory / folder / f"index.{ext}").exists() for ext in ("rst", "md")
             ):
                 plan.writes[f"{folder}/index.{self.fmt}"] = day_index(self.fmt, date)
+        state = json.dumps({"version": 1, "sessions": self.new_state}, ensure_ascii=False,
+                           indent=1, sort_keys=True) + "\n"
+        old = self.directory / STATE_FILE
+        if not old.is_file() or old.read_bytes() != state.encode("utf-8"):
+            plan.writes[STATE_FILE] = state
         return plan
 
     def _unique_sessions(self) -> list[Session]:
@@ -327,12 +341,17 @@ class _Planner:
                 name = _unique(stem, ids)  # the id a title shared with another talk
                 texts["name"] = name
             ids.add(talk_id if name is None else stable_id(name))
+        written = self.state.get(session.ident, {})
+        self.new_state[session.ident] = {n: option_value(fmt, v) for n, v in texts.items()
+                                         if n != "name"}
         options: list[tuple[str, str]] = []
         for option in ORDER:
             if option in texts:
                 options.append((option, option_value(fmt, texts[option])))
             elif option not in OWNED and found is not None:
-                options += [(n, v) for n, v, _ in found.page.options if n == option][:1]
+                # Kept, unless it is what the importer wrote and the program dropped it.
+                options += [(n, v) for n, v, _ in found.page.options
+                            if n == option and (n == "name" or written.get(n) != v)][:1]
         if found is not None:
             options += [(n, v) for n, v, _ in found.page.options if n not in ORDER]
         head = Head(session.title, tuple(options), session.abstract, session.description)
@@ -368,6 +387,18 @@ class _Planner:
             return
         self.plan.writes[found.path] = _mark_cancelled(found)
         self.plan.changes.append(Change("cancelled", found.path, "kept: it has notes"))
+
+
+def _read_state(path: Path) -> dict[str, dict[str, str]]:
+    """The option values the last import wrote, by session; ``{}`` if unreadable."""
+    try:
+        sessions = json.loads(path.read_bytes()).get("sessions", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(sessions, dict):
+        return {}
+    return {str(ident): {str(k): str(v) for k, v in values.items()}
+            for ident, values in sessions.items() if isinstance(values, dict)}
 
 
 def _mark_cancelled(found: Found) -> str:
