@@ -308,3 +308,16 @@ def test_file_stems_are_safe_and_readable(slug: str, title: str, stem: str) -> N
     assert made.startswith(stem)
     assert "/" not in made and "\\" not in made and not made.startswith(".")
     assert len(file_stem(Session(ident="x", title="word " * 100, day=0))) <= 60
+
+
+def test_overlapping_sessions_are_reported(tmp_path: Path) -> None:
+    document = json.loads((DATA / "schedule.json").read_text("utf-8"))
+    day = document["schedule"]["conference"]["days"][0]["rooms"]
+    day["Rundbau"][1]["date"] = day["Rundbau"][0]["date"]  # same room, same start
+    day["Rundbau"][1]["start"] = day["Rundbau"][0]["start"]
+    program = tmp_path / "overlap.json"
+    program.write_text(json.dumps(document), "utf-8")
+    status, _, err = run_import(program, tmp_path / "site")
+    assert status == 0
+    assert "overlaps 0a4bd5e2-8f41-5c3a-9a71-3e0d0b5f6a0" in err
+    assert "(conference.overlap)" in err

@@ -263,6 +263,7 @@ class _Planner:
         for folder in self.site.folders.values():
             base = self.directory / folder
             taken[folder] = {p.stem.casefold() for p in base.iterdir()} if base.is_dir() else set()
+        self._check_overlaps(list(live.values()))
         ids = self._claimed_ids(by_ident, live)
         # Pages that exist keep their names and ids first; new sessions get what is left.
         for session in sorted(sessions, key=lambda s: s.ident not in by_ident):
@@ -285,6 +286,21 @@ class _Planner:
         if not old.is_file() or old.read_bytes() != state.encode("utf-8"):
             plan.writes[STATE_FILE] = state
         return plan
+
+    def _check_overlaps(self, sessions: list[Session]) -> None:
+        """Warn now about sessions the build will report as overlapping (one room, one time)."""
+        slots = []
+        for session in sessions:
+            if session.start is not None and session.room:
+                start = session.start.astimezone(dt.UTC)
+                end = start + (session.duration or dt.timedelta(0))
+                slots.append((session.room, start, end, session))
+        slots.sort(key=lambda slot: slot[:3])
+        for (room, start, _, session), (other_room, _, end, other) in zip(
+                slots[1:], slots, strict=False):
+            if room == other_room and start < end:
+                self.warn(session, f"overlaps {other.ident} ({other.title}) in {room}; "
+                          "the build will warn about it (conference.overlap)")
 
     def _unique_sessions(self) -> list[Session]:
         seen: set[str] = set()
