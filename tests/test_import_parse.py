@@ -8,10 +8,12 @@ the writer's notes.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import json
 import re
+from importlib import import_module
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from importing import DATA, DEMOCON, PYVIDEO, run_import
 
+from conference import cli
 from conference.importer.detect import read_program
 from conference.importer.markup import md_line, normal_text, rst_block, rst_line
 from conference.importer.pages import Head, new_page, parse_md, parse_rst, updated_page
@@ -181,7 +184,10 @@ def test_pyvideo_real_data() -> None:
     sessions = by_ident(program)
     ipython = sessions["1652"]
     assert ipython.persons == ("Brian Granger", "Fernando Pérez", "Min Ragan-Kelley")
-    assert [link.url for link in ipython.links] == ["https://www.youtube.com/watch?v=bP8ydKBCZiY"]
+    assert [(link.kind, link.url) for link in ipython.links] == [
+        ("video", "https://www.youtube.com/watch?v=bP8ydKBCZiY"),
+        ("other", "https://github.com/ipython/ipython-in-depth"),
+    ]
     assert ipython.language == "en"
 
 
@@ -321,3 +327,22 @@ def test_overlapping_sessions_are_reported(tmp_path: Path) -> None:
     assert status == 0
     assert "overlaps 0a4bd5e2-8f41-5c3a-9a71-3e0d0b5f6a0" in err
     assert "(conference.overlap)" in err
+
+
+def test_cli_dispatches_to_the_importer() -> None:
+    module, _help = cli.COMMANDS["import"]
+    assert module == "conference.importer"
+    parser = argparse.ArgumentParser()
+    import_module(module).add_arguments(parser)
+    args = parser.parse_args(["program.xml", "notes", "--timezone", "UTC", "--format", "md"])
+    assert (args.program, args.directory) == (Path("program.xml"), Path("notes"))
+    assert (args.timezone, args.format) == ("UTC", "md")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["program.xml", "notes", "--format", "html"])
+
+
+def test_pyvideo_links_without_an_option_are_reported(tmp_path: Path) -> None:
+    status, _, err = run_import(PYVIDEO, tmp_path / "site")
+    assert status == 0
+    assert ("session 1724 (Bayesian statistics made simple): links the talk directive has no "
+            "option for, not imported: http://thinkbayes.com.") in err

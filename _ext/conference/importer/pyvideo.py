@@ -100,6 +100,9 @@ def _session(item: dict[str, Any], day: int, warnings: list[str]) -> Session | N
         # The mp4 copies carry expired S3 signatures; the YouTube link works.
         if url and line(video.get("type")) == "youtube":
             links.append(Link(url, "Video", "video"))
+    # The site has no field for these; listed so the import reports them.
+    links += [Link(url, "", "other") for url in map(http_link, item.get("related_urls") or [])
+              if url]
     tags = [line(tag) for tag in item.get("tags") or [] if isinstance(tag, str)]
     kinds = [kind for kind in map(kind_of, tags) if kind]
     language = line(item.get("language"))
