@@ -95,6 +95,21 @@ def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
     assert "TOP SECRET" not in repr(program)
 
 
+def test_entity_bombs_are_refused(tmp_path: Path) -> None:
+    entities = ['<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">']
+    for name, previous in zip("bcdef", "abcde", strict=True):
+        entities.append(f'<!ENTITY {name} "{f"&{previous};" * 20}">')
+    program = tmp_path / "bomb.xml"
+    program.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE schedule [{"".join(entities)}]>'
+        "<schedule><conference><title>&f;</title></conference>"
+        '<day index="1" date="2024-01-01"><room name="R"><event id="1"><start>10:00</start>'
+        "<title>&f;</title></event></room></day></schedule>", "utf-8")
+    status, _, err = run_import(program, tmp_path / "site", "--timezone", "UTC")
+    assert status == 1 and "nothing written" in err
+    assert not (tmp_path / "site").exists()
+
+
 def test_offsets_only_need_a_time_zone(tmp_path: Path) -> None:
     status, _, err = run_import(DATA / "frab.xml", tmp_path / "site")
     assert status == 1
