@@ -247,3 +247,21 @@ def test_incremental_build_after_a_resync_equals_a_clean_build(
     second = build_app(make_app, site, tmp_path / "incremental")
     assert "WARNING" not in second.warning.getvalue()
     assert_same_output(Path(second.outdir), clean_build_of(make_app, site, tmp_path, "clean"))
+
+
+def test_moving_onto_a_taken_name_picks_another(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_import(DATA / "schedule.json", site)[0] == 0
+    mine = site / "sunday" / "mrmcd23-2002-passkeys.rst"
+    mine.write_text("My own page\n===========\n\nNot from the program.\n", "utf-8")
+    program = tmp_path / "changed.json"
+    original = json.loads((DATA / "schedule.json").read_text("utf-8"))
+    program.write_text(json.dumps(changed_program(original), ensure_ascii=False), "utf-8")
+    status, out, _ = run_import(program, site)
+    assert status == 0
+    assert ("moved     sunday/mrmcd23-2002-passkeys-2.rst: from "
+            "saturday/mrmcd23-2002-passkeys.rst; time") in out.splitlines()
+    assert mine.read_text("utf-8").startswith("My own page\n")
+    # And it stays there: the next run finds it by its guid.
+    status, out, _ = run_import(program, site)
+    assert out.splitlines()[-1].startswith("0 added, 0 moved, 0 changed")
