@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
 from typing import Final
 
 from docutils.utils import column_width
@@ -73,15 +72,6 @@ def _lines(text: str) -> list[str]:
 
 
 # -- reStructuredText -----------------------------------------------------------------
-
-
-def rst_option_value(text: str) -> str:
-    """An option value as source: docutils hands option text over as it is, unparsed.
-
-    So nothing is escaped (a backslash would stay in the value); only line
-    breaks are joined, since an option is one line here.
-    """
-    return " ".join(text.split())
 
 
 def rst_title(title: str) -> str:
@@ -154,11 +144,6 @@ def parse_rst(text: str) -> Page | None:
 # -- MyST Markdown --------------------------------------------------------------------
 
 
-def md_option_value(text: str) -> str:
-    """MyST reads option values as plain text: only whitespace is normalised."""
-    return " ".join(text.split())
-
-
 def md_title(title: str) -> str:
     """An ATX heading."""
     return f"# {md_line(title)}\n"
@@ -220,9 +205,14 @@ def parse_md(text: str) -> Page | None:
 FORMATS: Final = ("rst", "md")
 
 
-def option_value(fmt: str, text: str) -> str:
-    """An option value in the source form of ``fmt``."""
-    return rst_option_value(text) if fmt == "rst" else md_option_value(text)
+def option_value(text: str) -> str:
+    """An option value as page source, in either format: the text itself, on one line.
+
+    docutils hands option text to the directive as it is, unparsed (and MyST
+    reads it as plain text), so nothing is escaped: a backslash would stay in
+    the value. Only line breaks are joined, since an option is one line here.
+    """
+    return " ".join(text.split())
 
 
 def new_page(fmt: str, head: Head) -> str:
@@ -251,8 +241,3 @@ def _keep_line_end(old: str, new: str) -> str:
 def parse(fmt: str, text: str) -> Page | None:
     """Cut a page of format ``fmt``."""
     return parse_rst(text) if fmt == "rst" else parse_md(text)
-
-
-def writer_options(page: Page, managed: Sequence[str]) -> list[tuple[str, str]]:
-    """The options of ``page`` the importer does not manage, as ``(name, value source)``."""
-    return [(name, value) for name, value, _raw in page.options if name not in managed]

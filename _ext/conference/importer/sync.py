@@ -240,6 +240,7 @@ class _Planner:
     # -- the plan ----------------------------------------------------------------------
 
     def make(self) -> Plan:
+        """Compare program and pages; fill and return the plan (errors refuse it all)."""
         plan = self.plan
         missing = sorted({self.program.days[s.day] for s in self.program.sessions}
                          - set(self.site.folders))
@@ -358,12 +359,12 @@ class _Planner:
                 texts["name"] = name
             ids.add(talk_id if name is None else stable_id(name))
         written = self.state.get(session.ident, {})
-        self.new_state[session.ident] = {n: option_value(fmt, v) for n, v in texts.items()
+        self.new_state[session.ident] = {n: option_value(v) for n, v in texts.items()
                                          if n != "name"}
         options: list[tuple[str, str]] = []
         for option in ORDER:
             if option in texts:
-                options.append((option, option_value(fmt, texts[option])))
+                options.append((option, option_value(texts[option])))
             elif option not in OWNED and found is not None:
                 # Kept, unless it is what the importer wrote and the program dropped it.
                 options += [(n, v) for n, v, _ in found.page.options
