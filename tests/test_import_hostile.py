@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from importing import build, frab_events, run_import
+from importing import build, frab_events, run_import, snapshot
+from lxml import etree
 
 LONG = "A very long title " * 30
 _STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "—": "---", "–": "--",
@@ -136,3 +137,41 @@ def test_problems_are_reported_with_the_session(imported: tuple[Path, str]) -> N
     assert "session ../guid/8 (Line one Line two): the title has line breaks" in err
     assert "link 'javascript:alert(2)' is not an http(s) URL; left out" in err
     assert "presenter 'Smith, John' written as 'Smith John'" in err
+
+
+def test_the_same_program_as_frab_xml_writes_the_same_pages(
+    imported: tuple[Path, str], tmp_path: Path,
+) -> None:
+    root, _ = imported
+    conference = hostile_program()["schedule"]["conference"]
+    schedule = etree.Element("schedule")
+    head = etree.SubElement(schedule, "conference")
+    for tag in ("acronym", "title", "start", "end", "time_zone_name"):
+        etree.SubElement(head, tag).text = conference[tag]
+    for day in conference["days"]:
+        day_element = etree.SubElement(schedule, "day", index=str(day["index"]),
+                                       date=day["date"], start=day["day_start"])
+        for room, events in day["rooms"].items():
+            room_element = etree.SubElement(day_element, "room", name=room)
+            for event in events:
+                element = etree.SubElement(room_element, "event", guid=event["guid"],
+                                           id=str(event["id"]))
+                for tag in ("date", "start", "duration", "room", "slug", "url", "title",
+                            "subtitle", "track", "type", "language", "abstract",
+                            "description"):
+                    etree.SubElement(element, tag).text = event[tag]
+                persons = etree.SubElement(element, "persons")
+                for person in event["persons"]:
+                    etree.SubElement(persons, "person").text = person["public_name"]
+                links = etree.SubElement(element, "links")
+                for link in event["links"]:
+                    etree.SubElement(links, "link", href=link["url"]).text = link["title"]
+    program = tmp_path / "program.xml"
+    program.write_bytes(etree.tostring(schedule, xml_declaration=True, encoding="utf-8"))
+    status, _, err = run_import(program, tmp_path / "site")
+    assert status == 0, err
+    from_json = {path: data for path, data in snapshot(root / "site").items()
+                 if path.startswith("saturday/")}
+    from_xml = {path: data for path, data in snapshot(tmp_path / "site").items()
+                if path.startswith("saturday/")}
+    assert from_xml == from_json
