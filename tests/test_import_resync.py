@@ -265,3 +265,29 @@ def test_moving_onto_a_taken_name_picks_another(tmp_path: Path) -> None:
     # And it stays there: the next run finds it by its guid.
     status, out, _ = run_import(program, site)
     assert out.splitlines()[-1].startswith("0 added, 0 moved, 0 changed")
+
+
+def test_a_day_added_to_the_program_is_added_to_a_generated_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_import(DATA / "schedule.json", site)[0] == 0
+    document = json.loads((DATA / "schedule.json").read_text("utf-8"))
+    days = document["schedule"]["conference"]["days"]
+    extra = copy.deepcopy(days[2])
+    (event,) = extra["rooms"]["Seminarraum 0.12"]
+    event.update(guid=GUID(9), id=4001, slug="mrmcd23-4001-bonus", title="Bonus day",
+                 date="2023-09-18T12:00:00+02:00")
+    extra.update(index=4, date="2023-09-18", day_start="2023-09-18T04:00:00+02:00",
+                 day_end="2023-09-19T03:59:00+02:00")
+    days.append(extra)
+    program = tmp_path / "longer.json"
+    program.write_text(json.dumps(document), "utf-8")
+    status, out, err = run_import(program, site)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert "changed   conf.py: conference_days: added monday (2023-09-18)" in lines
+    assert "added     monday/mrmcd23-4001-bonus.rst" in lines
+    assert (site / "monday" / "index.rst").is_file()
+    build(site)
+    (bonus,) = [e for e in frab_events(site) if e["title"] == "Bonus day"]
+    assert (bonus["date"], bonus["day_index"]) == ("2023-09-18T12:00:00+02:00", 4)
+    assert run_import(program, site)[1].splitlines()[-1].startswith("0 added, 0 moved")

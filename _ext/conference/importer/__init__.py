@@ -11,14 +11,15 @@ the session. Exit status: 0 done, 1 refused (nothing written), 2 usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from .detect import read_program
 from .pages import FORMATS
 from .program import ProgramError, zone
-from .project import existing_site, new_site, project_files
-from .sync import apply, plan
+from .project import add_days, existing_site, new_site, project_files
+from .sync import Change, apply, plan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +47,17 @@ def run(args: argparse.Namespace) -> int:
             zone(args.timezone)
         site = existing_site(directory) if directory.is_dir() else None
         program = read_program(data, args.timezone, site.timezone if site else None)
+        extra: dict[str, str] | None = None
+        added: list[dt.date] = []
         if site is None:
             site = new_site(program)
+            extra = project_files(program, site, args.format)
+        elif set(program.days) - set(site.folders):
+            grown = add_days(directory, site, program)
+            if grown is not None:  # a program that gained a day: conf.py learns it
+                added = sorted(set(grown[0].folders) - set(site.folders))
+                site, conf = grown
+                extra = {"conf.py": conf}
         result = plan(program, site, directory, args.format)
     except ProgramError as exc:
         print(f"conference import: {args.program}: {exc}; nothing written", file=sys.stderr)
@@ -58,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
         for error in result.errors:
             print(f"conference import: {error}; nothing written", file=sys.stderr)
         return 1
-    apply(result, directory, project_files(program, site, args.format) if site.new else None)
+    if extra is not None and not site.new:
+        days = ", ".join(f"{site.folders[day]} ({day})" for day in added)
+        result.changes.insert(0, Change("changed", "conf.py", f"conference_days: added {days}"))
+    apply(result, directory, extra)
     print(f"{program.format} program {program.name!r}: {len(program.sessions)} sessions, "
           f"{len(program.days)} days -> {directory}")
     for change in result.changes:

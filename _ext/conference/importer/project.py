@@ -2,15 +2,19 @@
 
 A new DIR gets a complete project (``conf.py``, the root page with the
 overview, one folder per program day with its schedule page, the presenters
-and tracks pages). An existing one is read, never rewritten: its
+and tracks pages). An existing one is read: its
 ``conference_days`` say which folder holds which date, and its
-``conference_timezone`` is the zone pages are written in.
+``conference_timezone`` is the zone pages are written in. The one exception is a
+``conf.py`` the importer wrote itself: when the program gains a day, that day is
+added to its ``conference_days`` (:func:`add_days`).
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
+import re
 import runpy
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,6 +64,43 @@ def existing_site(directory: Path) -> Site | None:
                 timezone=timezone if isinstance(timezone, str) else "", new=False)
 
 
+#: The first line of a ``conf.py`` the importer wrote (see :func:`project_files`).
+GENERATED: Final = "written by ``conference import``"
+_DAYS_LINE_RE: Final = re.compile(r"^conference_days = (\{.*\})$", re.MULTILINE)
+
+
+def add_days(directory: Path, site: Site, program: Program) -> tuple[Site, str] | None:
+    """The site and ``conf.py`` text with the program's new days, or ``None`` if impossible.
+
+    Only a ``conf.py`` the importer wrote, still holding its one-line
+    ``conference_days``, is changed: a program that gains a day during the
+    conference then re-syncs; any other ``conf.py`` is the writer's to edit.
+    """
+    conf = directory / "conf.py"
+    text = conf.read_text("utf-8")
+    match = _DAYS_LINE_RE.search(text)
+    if GENERATED not in text.split("\n", 1)[0] or match is None:
+        return None
+    try:
+        days = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(days, dict):
+        return None
+    folders = dict(site.folders)
+    for date in program.days:
+        if date not in folders:
+            name = _WEEKDAYS[date.weekday()]
+            number = len(folders) + 1
+            while name in folders.values():
+                name, number = f"day{number}", number + 1
+            folders[date] = name
+    ordered = dict(sorted(folders.items()))
+    line = f"conference_days = {({f: d.isoformat() for d, f in ordered.items()})!r}"
+    return (dataclasses.replace(site, folders=ordered),
+            text[:match.start()] + line + text[match.end():])
+
+
 def new_site(program: Program) -> Site:
     """Day folders named by weekday (``friday``), or ``day1``... when weekdays repeat."""
     names = [_WEEKDAYS[date.weekday()] for date in program.days]
@@ -94,7 +135,8 @@ def project_files(program: Program, site: Site, fmt: str) -> dict[str, str]:
     conf = f'''"""Sphinx configuration, written by ``conference import`` ({program.format}).
 
 Edit it freely: a re-import reads ``conference_days`` and ``conference_timezone``
-from here and never rewrites this file.
+from here. It only ever adds a day the program gained to the one-line
+``conference_days`` below, and only while this first line says the importer wrote it.
 """
 
 project = {program.name!r}

@@ -438,14 +438,16 @@ def plan(program: Program, site: Site, directory: Path, fmt: str) -> Plan:
 
 
 def apply(result: Plan, directory: Path, extra: dict[str, str] | None = None) -> None:
-    """Write and delete what ``result`` says (and the ``extra`` project files, if absent).
+    """Write and delete what ``result`` says, and the ``extra`` project files.
 
-    A path is checked to stay inside ``directory`` before anything is done.
+    A new project's files are written where absent, ``conf.py`` too when it
+    gained days; a path is checked to stay inside ``directory`` before
+    anything is done.
     """
     root = directory.resolve()
     writes = dict(result.writes)
     for path, text in (extra or {}).items():
-        if not (directory / path).exists():
+        if path == "conf.py" or not (directory / path).exists():
             writes[path] = text
     for path in [*writes, *result.deletes]:
         target = (directory / path).resolve()
