@@ -1,7 +1,7 @@
 """The talk options an imported program needs, in a real Sphinx build.
 
 ``tests/roots/test-program-talks`` holds pages as the importer writes them:
-``:guid:``, ``:subtitle:``, ``:language:``, ``:type:``, a session after
+``:guid:``, ``:subtitle:``, ``:language:``, ``:type:``, ``:links:``, a session after
 midnight (``:date:`` of the next day in its day's folder), a cancelled one
 at the same time and room as another, a ``talk-description`` block and a
 session without people.
@@ -49,8 +49,10 @@ def _events(app: SphinxTestApp) -> dict[str, dict[str, Any]]:
 def test_only_the_real_mistakes_warn(built: SphinxTestApp) -> None:
     warnings = built.warning.getvalue()
     lines = [line for line in warnings.splitlines() if "WARNING" in line]
-    assert len(lines) == 2, warnings
+    assert len(lines) == 3, warnings
     assert any("odd.rst:4" in line and "[conference.status]" in line for line in lines)
+    assert any("odd.rst:4" in line and "[conference.url]" in line and ":links:" in line
+               for line in lines)
     assert any("odd.rst:4" in line and "[conference.date]" in line for line in lines)
     # No presenter warning for the coffee break, no overlap with the cancelled talk.
 
@@ -80,6 +82,10 @@ def test_program_fields_are_exported(built: SphinxTestApp) -> None:
     assert event["abstract"] == ("First paragraph of the abstract.\n\n"
                                  "Second paragraph of the abstract.")
     assert event["description"] == "The longer description."
+    assert event["links"] == [
+        {"url": "https://example.org/p", "title": "Project, page", "type": "related"},
+        {"url": "https://example.org/q", "title": "", "type": "related"},
+    ]
     # A non-UUID identity gets the derived guid.
     night = _events(built)["Night session"]
     assert night["guid"] != "klt19-event-103" and len(night["guid"]) == 36

@@ -30,6 +30,7 @@ from conference.importer.markup import md_line, normal_text, rst_block, rst_line
 from conference.importer.pages import Head, new_page, parse_md, parse_rst, updated_page
 from conference.importer.program import Program, Session, acronym_of
 from conference.importer.sync import file_stem
+from conference.model import TalkDataError, parse_links
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -148,6 +149,7 @@ def test_pentabarf_wall_clock_times_after_midnight() -> None:
     assert [(link.kind, link.url) for link in opening.links] == [
         ("video", "https://media.ccc.de/v/ds12-4711"),
         ("slides", "https://example.org/folien/4711.pdf"),
+        ("other", "https://datenspuren.de/2012/"),
     ]
     assert (opening.type, opening.kind, opening.language) == ("lecture", "talk", "de")
     assert sessions["4720"].kind == "panel"
@@ -356,8 +358,18 @@ def test_cli_dispatches_to_the_importer() -> None:
         parser.parse_args(["program.xml", "notes", "--format", "html"])
 
 
-def test_pyvideo_links_without_an_option_are_reported(tmp_path: Path) -> None:
-    status, _, err = run_import(PYVIDEO, tmp_path / "site")
+def test_pyvideo_related_links_are_kept(tmp_path: Path) -> None:
+    status, _, _ = run_import(PYVIDEO, tmp_path / "site")
     assert status == 0
-    assert ("session 1724 (Bayesian statistics made simple): links the talk directive has no "
-            "option for, not imported: http://thinkbayes.com.") in err
+    page = parse_rst((tmp_path / "site/wednesday/bayesian-statistics-made-simple.rst")
+                     .read_text("utf-8"))
+    assert page is not None
+    assert page.option("links") == "<http://thinkbayes.com.>"
+
+
+def test_links_option_syntax() -> None:
+    assert parse_links("Code, on GitHub <https://github.com/x>, <https://example.org/y>") == (
+        ("Code, on GitHub", "https://github.com/x"), ("", "https://example.org/y"))
+    for bad in ("", "no link", "<javascript:alert(1)>", "A <https://a.example/> trailing"):
+        with pytest.raises(TalkDataError):
+            parse_links(bad)

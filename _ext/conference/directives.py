@@ -34,6 +34,7 @@ from .model import (
     Talk,
     TalkDataError,
     parse_date,
+    parse_links,
     parse_presenters,
     parse_time,
     parse_url,
@@ -88,7 +89,7 @@ class TalkDirective(ConferenceDirective):
         name: directives.unchanged
         for name in ("presenter", "track", "room", "kind", "url", "video", "slides",
                      "time", "date", "name", "guid", "subtitle", "language", "type",
-                     "status")
+                     "status", "links")
     }
 
     def run(self) -> list[nodes.Node]:
@@ -125,6 +126,7 @@ class TalkDirective(ConferenceDirective):
             session_type=self._text("type"),
             cancelled=self._cancelled(),
             raw_title=title,
+            links=self._parsed("links", parse_links, "url") or (),
         )
         self.domain.note_talk(talk)
 

@@ -151,6 +151,7 @@ def talk_header(
         (_("Official page"), talk.url),
         (_("Video"), talk.video),
         (_("Slides"), talk.slides),
+        *((title or url, url) for title, url in talk.links),
     ) if url]
     if links:
         fields += links_field(links)

@@ -324,6 +324,7 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
             for link, title, kind in (
                 (http_url(talk.video), "Video", "media"),
                 (http_url(talk.slides), "Slides", "slides"),
+                *((http_url(url), title, "related") for title, url in talk.links),
             )
             if link
         ),

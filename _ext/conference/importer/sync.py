@@ -28,12 +28,12 @@ from typing import Final
 from ..model import stable_id
 from .markup import unescape
 from .pages import Head, Page, new_page, option_value, parse, updated_page
-from .program import Program, Session, zone
+from .program import Link, Program, Session, zone
 from .project import Site, day_index
 
 #: The options the importer writes, in the order it writes them.
 ORDER: Final = ("guid", "presenter", "time", "date", "room", "track", "kind", "type",
-                "subtitle", "language", "url", "video", "slides", "status", "name")
+                "subtitle", "language", "url", "video", "slides", "links", "status", "name")
 #: Options that follow the program exactly: removed when it no longer has them.
 #: Every other option keeps the page's value when the program has none.
 OWNED: Final = frozenset({"guid", "time", "date", "status"})
@@ -194,13 +194,18 @@ class _Planner:
             links = [link for link in session.links if link.kind == kind]
             if links:
                 values[kind] = links[0].url
-        dropped = [link.url for link in session.links
-                   if link.kind == "other"
-                   or link.url != values.get(link.kind, link.url)]
-        if dropped:
-            self.warn(session, "links the talk directive has no option for, not imported: "
-                      + ", ".join(dropped))
+        further = [link for link in session.links
+                   if link.kind == "other" or link.url != values.get(link.kind, link.url)]
+        if further:
+            values["links"] = ", ".join(self._link(session, link) for link in further)
         return {name: value for name, value in values.items() if value}
+
+    def _link(self, session: Session, link: Link) -> str:
+        """``Title <url>`` for ``:links:`` (angle brackets in a title would end it)."""
+        title = " ".join(re.sub(r"[<>]", " ", link.title).split()).strip(" ,")
+        if title != link.title:
+            self.warn(session, f"link title {link.title!r} written as {title!r}")
+        return f"{title} <{link.url}>" if title else f"<{link.url}>"
 
     def _presenters(self, session: Session) -> str:
         names = []
