@@ -578,8 +578,10 @@ def test_frab_event_fields(json_validator: jsonschema.protocols.Validator) -> No
     assert event["track"] == "Web"
     assert event["type"] == "talk"
     assert event["language"] == "en"
-    assert event["abstract"] == "How Instagram fans out messages."
-    assert event["description"] == "With Redis and Celery."
+    # The whole content is the abstract; frab's description is the
+    # talk-description block (none here).
+    assert event["abstract"] == "How Instagram fans out messages.\n\nWith Redis and Celery."
+    assert event["description"] == ""
     assert event["url"] == "https://us.pycon.org/2013/schedule/messaging-at-scale-at-instagram/"
     assert "origin_url" not in event  # the same as url
     (person,) = event["persons"]
@@ -722,7 +724,8 @@ def test_frab_escapes_hostile_text(
     document = validate_json(json_validator, raw_json)
     (event,) = document["schedule"]["conference"]["days"][1]["rooms"]['Room "A" <b>']
     assert event["title"] == HOSTILE_TITLE
-    assert event["abstract"] + "\n\n" + event["description"] == HOSTILE_TEXT
+    # A multi-paragraph abstract stays one abstract; the description is empty.
+    assert (event["abstract"], event["description"]) == (HOSTILE_TEXT, "")
     assert event["persons"][0]["public_name"] == "<b>Bold</b>"
 
     raw_xml = frab_xml(PYCON, [hostile], official)
@@ -731,7 +734,8 @@ def test_frab_escapes_hostile_text(
     root = validate_schedule_xml(raw_xml)
     (element,) = root.iter("event")
     assert element.findtext("title") == HOSTILE_TITLE
-    assert element.findtext("abstract") + "\n\n" + element.findtext("description") == HOSTILE_TEXT
+    assert element.findtext("abstract") == HOSTILE_TEXT
+    assert not element.findtext("description")
     assert element.findtext("track") == "</track>&amp;"
     assert element.findtext("persons/person") == "<b>Bold</b>"
     assert root.find("day/room").get("name") == 'Room "A" <b>'

@@ -17,6 +17,7 @@ from . import (
     cleanup,
     compat,
     config,
+    description,
     directives,
     doctrees,
     domain,
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", timestamps.link_moments)
     app.connect("doctree-read", chapters.collect_chapters)
     app.connect("doctree-resolved", timestamps.adapt_moments)
+    app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)

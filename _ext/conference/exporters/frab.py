@@ -99,6 +99,7 @@ class FrabEvent:
     slug: str
     url: str
     title: str
+    subtitle: str
     track: str
     type: str
     language: str
@@ -169,8 +170,10 @@ def frab_schedule(
     are listed in the order they first appear. ``language`` is the language
     of the talks (the project's ``language``).
     """
-    timed = [talk for talk in conference_talks(info, talks) if talk.time is not None]
-    event_guids = {talk.id: _guid(info, talk.id) for talk in timed}
+    # A cancelled talk has no slot: frab has no way to say "cancelled".
+    timed = [talk for talk in conference_talks(info, talks)
+             if talk.time is not None and not talk.cancelled]
+    event_guids = {talk.id: program_guid(talk.guid) or _guid(info, talk.id) for talk in timed}
     ids = _integer_ids(event_guids.values())
     ids.update(_integer_ids({_person_guid(p) for talk in timed for p in talk.presenters}))
     room_names = dict.fromkeys(_room(info, talk) for talk in timed)
@@ -298,7 +301,7 @@ def _event_json(event: FrabEvent) -> dict[str, Any]:
         "slug": event.slug,
         "url": event.url,
         "title": event.title,
-        "subtitle": "",
+        "subtitle": event.subtitle,
         "track": event.track or None,
         "type": event.type,
         "language": event.language,
@@ -333,7 +336,6 @@ def _event(
     start = talk.start_datetime(tz)
     assert start is not None and talk.time is not None  # only timed talks get here
     end = talk.end_datetime(tz) or start
-    abstract, *rest = reflow(talk.description) or [""]
     url = http_url(talk_url(talk))
     origin = http_url(talk.url)
     return FrabEvent(
@@ -346,14 +348,16 @@ def _event(
         room=_room(info, talk),
         slug=_slug(info.acronym, talk.id),
         url=url,
-        title=clean_text(talk.title),
+        title=clean_text(talk.raw_title or talk.title),
+        subtitle=clean_text(talk.subtitle),
         track=clean_text(talk.track),
-        type=clean_text(talk.kind),
-        language=language,
-        # apps list the abstract and show description below it in the detail
-        # view, so the first paragraph goes in one and the rest in the other.
-        abstract=abstract,
-        description="\n\n".join(rest),
+        type=clean_text(talk.session_type or talk.kind),
+        language=clean_text(talk.language) or language,
+        # The directive's content is the abstract, however many paragraphs
+        # (reflowed: apps show hard line breaks as ragged lines); a
+        # talk-description block in it is frab's description.
+        abstract="\n\n".join(reflow(talk.description)),
+        description="\n\n".join(reflow(talk.details)),
         persons=tuple(
             FrabPerson(ids[guid], clean_text(p.name), guid)
             for p, guid in ((p, _person_guid(p)) for p in talk.presenters)
@@ -364,11 +368,25 @@ def _event(
                 (origin, "Official page", "web"),
                 (http_url(talk.video), "Video", "media"),
                 (http_url(talk.slides), "Slides", "slides"),
+                *((http_url(url), title, "related") for title, url in talk.links),
             )
             if link
         ),
         origin_url=origin if origin != url else "",
     )
+
+
+def program_guid(guid: str) -> str:
+    """The program's guid (``:guid:``) in canonical form if it is a UUID, else ``""``.
+
+    Programs identify sessions by guid; keeping it lets apps that imported the
+    official schedule recognise the site's events. A pentabarf id or another
+    non-UUID identity cannot be a frab guid, so a derived one is used then.
+    """
+    try:
+        return str(uuid.UUID(guid.strip())) if guid.strip() else ""
+    except ValueError:
+        return ""
 
 
 def _guid(info: ConferenceInfo, *parts: str) -> str:

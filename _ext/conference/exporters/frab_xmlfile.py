@@ -80,7 +80,7 @@ def _event_element(parent: ET.Element, event: FrabEvent) -> None:
     element.set("guid", event.guid)
     _text(element, "room", event.room)
     _text(element, "title", event.title)
-    _text(element, "subtitle", "")
+    _text(element, "subtitle", event.subtitle)
     _text(element, "type", event.type)
     _text(element, "date", event.date.isoformat())
     _text(element, "start", event.start)

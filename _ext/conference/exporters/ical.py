@@ -151,7 +151,9 @@ def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Ev
         end = talk.end_datetime(info.tzinfo)
         if end is not None:
             event.add("dtend", end)
-    event.add("summary", clean_text(talk.title))
+    event.add("summary", clean_text(talk.raw_title or talk.title))
+    if talk.cancelled:
+        event.add("status", "CANCELLED")
     description = _description(talk)
     if description:
         event.add("description", description)
