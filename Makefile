@@ -29,7 +29,7 @@ PORT        ?= 8000
 # `make` alone shows the help, as in Sphinx's own Makefile.
 .DEFAULT_GOAL := help
 
-.PHONY: help sphinx-help venv html test test-matrix lint livehtml talk clean distclean
+.PHONY: help sphinx-help venv html test test-matrix lint livehtml talk import clean distclean
 
 # `make test-matrix`: the suite on the lowest and the highest supported Sphinx,
 # each in its own venv (.venv-sphinx81, ...) from requirements/sphinx-X.Y.txt.
@@ -45,6 +45,7 @@ help:
 	@echo "  test-matrix pytest on each Sphinx of SPHINX_MATRIX='$(SPHINX_MATRIX)', own venvs"
 	@echo "  lint        ruff, sphinx-lint and mypy only"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]'
+	@echo '  import      import or re-sync a program: make import PROGRAM=schedule.xml [DIR=.]'
 	@echo "  clean       remove $(BUILDDIR)"
 	@echo "  distclean   remove $(BUILDDIR), $(VENV) and the test-matrix venvs"
 	@echo "  <builder>   any other Sphinx builder, e.g. latexpdf, epub, singlehtml,"
@@ -106,6 +107,20 @@ talk: $(VENV_STAMP)
 		echo 'usage: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]' >&2; exit 2; fi
 	$(VENV_BIN)/conference new-talk --day "$$NEW_TALK_DAY" --title "$$NEW_TALK_TITLE" \
 		--format "$$NEW_TALK_FORMAT"
+
+# The program's path and DIR travel through the environment, so spaces and
+# quotes in them are safe. TIMEZONE is passed on for programs with offsets only;
+# FORMAT=md writes new pages in Markdown (MyST).
+DIR ?= .
+import: export IMPORT_PROGRAM = $(value PROGRAM)
+import: export IMPORT_DIR = $(value DIR)
+import: export IMPORT_TIMEZONE = $(value TIMEZONE)
+import: export IMPORT_FORMAT = $(or $(value FORMAT),rst)
+import: $(VENV_STAMP)
+	@if [ -z "$$IMPORT_PROGRAM" ]; then \
+		echo 'usage: make import PROGRAM=schedule.xml [DIR=.] [TIMEZONE=Europe/Berlin] [FORMAT=md]' >&2; exit 2; fi
+	$(VENV_BIN)/conference import "$$IMPORT_PROGRAM" "$$IMPORT_DIR" --format "$$IMPORT_FORMAT" \
+		$${IMPORT_TIMEZONE:+--timezone "$$IMPORT_TIMEZONE"}
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -13,16 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import (
+    chapters,
     cleanup,
     compat,
     config,
+    description,
     directives,
     doctrees,
     domain,
     exports,
+    markdown,
     sanitize,
     schedule,
     theme,
+    timestamps,
     transforms,
 )
 from .labels import CATALOG
@@ -35,7 +39,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 3
+ENV_VERSION: Final = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -52,16 +56,23 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("schedule", directives.ScheduleDirective)
     app.add_directive("presenters", directives.PresentersDirective)
     app.add_directive("tracks", directives.TracksDirective)
+    app.add_role("at", timestamps.AtRole())
+    app.connect("doctree-read", timestamps.link_moments)
+    app.connect("doctree-read", chapters.collect_chapters)
+    app.connect("doctree-resolved", timestamps.adapt_moments)
+    app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
+    app.add_transform(markdown.AdoptNestedDocuments)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
+    app.connect("build-finished", chapters.write_chapters)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 

@@ -30,8 +30,14 @@ CONFIG_VALUES: Final[dict[str, tuple[Any, Literal["env"], tuple[type, ...]]]] = 
     "conference_name": ("", "env", (str,)),
     "conference_acronym": ("", "env", (str,)),
     "conference_location": ("", "env", (str,)),
+    "conference_venue": ("", "env", (str,)),
+    "conference_city": ("", "env", (str,)),
 }
 
+
+#: Plain-text values: the exports write them as text, so anything else is
+#: reported and dropped rather than left to fail when a file is written.
+_TEXT_VALUES: Final = ("conference_venue", "conference_city")
 
 #: The time zone used when ``conference_timezone`` is invalid (also the default).
 FALLBACK_TIMEZONE: Final = "UTC"
@@ -61,6 +67,9 @@ def conference_info(config: Config) -> ConferenceInfo | None:
         timezone=timezone,
         location=config.conference_location,
         base_url=config.html_baseurl,
+        venue=config.conference_venue,
+        # "Santa Clara, CA" is a town: the location stands in for a city not given.
+        city=config.conference_city or config.conference_location,
     )
 
 
@@ -120,6 +129,11 @@ def check_config(app: Sphinx, config: Config) -> None:
         default, _rebuild, types = CONFIG_VALUES[name]
         if not isinstance(getattr(config, name), types):
             setattr(config, name, default)
+    for name in _TEXT_VALUES:
+        value = getattr(config, name)
+        if not isinstance(value, str):
+            problems.append(f"{name} {value!r} is not a string; ignoring it")
+            setattr(config, name, "")
     for problem in problems:
         logger.warning(
             "invalid configuration: %s", problem, type="conference", subtype="config"

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .chapters import Chapter
+
 
 class ConferenceXRefRole(XRefRole):
     """A cross-reference role that also works without its domain prefix.
@@ -75,7 +77,9 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> ``(navigation digest, {docname: view
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
-        output -> the docnames whose pages it holds (see ``cleanup``).
+        output -> {docname: source file} of the pages it holds (see ``cleanup``).
+    ``chapters``
+        docname -> talk anchor -> the talk's chapters (see ``chapters``).
     """
 
     name = "conf"
@@ -91,6 +95,7 @@ class ConferenceDomain(Domain):
         "problems": {},
         "navigation": {},
         "outputs": {},
+        "chapters": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
@@ -129,6 +134,16 @@ class ConferenceDomain(Domain):
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
 
+    def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
+        """Record the chapters of the talks on ``docname``, by talk anchor."""
+        self.data["chapters"][docname] = chapters
+
+    def chapters_of(self, talk: Talk) -> tuple[Chapter, ...]:
+        """The chapters of ``talk``'s recording, in order (see ``chapters``)."""
+        found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
+            talk.anchor, ())
+        return found
+
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.
 
@@ -154,13 +169,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]

@@ -55,11 +55,13 @@ MAX_REFRESH_ROUNDS: Final = 4
 #: these, so an edit re-reads only the pages that show what changed.
 VIEW_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "day": ("id", "docname", "anchor", "title", "day", "time", "presenters", "track",
-            "room", "kind"),
-    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
-    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
+            "room", "kind", "date", "cancelled"),
+    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                 "cancelled"),
+    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                   "cancelled"),
     "tracks": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
-               "track"),
+               "track", "cancelled"),
 }
 
 
@@ -73,10 +75,14 @@ class View:
     digest: str
 
 
-def schedule_key(talk: Talk) -> tuple[bool, dt.time, str, int]:
-    """Timed talks by start; untimed ones after them in file name, then page, order."""
+def schedule_key(talk: Talk) -> tuple[bool, dt.date, dt.time, str, int]:
+    """Timed talks by start; untimed ones after them in file name, then page, order.
+
+    The date comes first so a session after midnight (on its day's page, with
+    the next calendar ``:date:``) follows the evening's sessions.
+    """
     start = talk.time.start if talk.time is not None else dt.time.min
-    return (talk.time is None, start, talk.docname, talk.lineno)
+    return (talk.time is None, talk.date or dt.date.min, start, talk.docname, talk.lineno)
 
 
 def ordered(talks: Iterable[Talk]) -> list[Talk]:
@@ -274,8 +280,8 @@ def overlaps(talks: Iterable[Talk], info: ConferenceInfo) -> list[tuple[Talk, Ta
     by_place: dict[str, list[tuple[dt.datetime, dt.datetime, Talk]]] = {}
     for talk in talks:
         start = talk.start_datetime(tz)
-        if start is None or not talk.location or talk.day is None:
-            continue
+        if start is None or not talk.location or talk.day is None or talk.cancelled:
+            continue  # a cancelled talk frees its slot
         end = talk.end_datetime(tz) or start
         by_place.setdefault(talk.location, []).append((start.astimezone(dt.UTC),
                                                        end.astimezone(dt.UTC), talk))
