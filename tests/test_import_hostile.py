@@ -4,7 +4,8 @@ Titles with reStructuredText markup, abstracts with directives, ``raw``,
 HTML and Markdown, slugs with path separators and ``..``, very long, empty,
 duplicate and multi-line titles, unsafe links and odd people. The project
 must build with ``-W`` (so nothing turned into a warning either), every text
-must appear literally on its page, and every file must be inside DIR.
+must appear literally on its page, and every file must be inside DIR, with
+reStructuredText pages and with MyST Markdown pages.
 """
 
 from __future__ import annotations
@@ -70,13 +71,18 @@ def hostile_program() -> dict[str, Any]:
     }}}
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """(the temporary root holding DIR and the program, stderr of the import)."""
-    root = tmp_path_factory.mktemp("hostile")
+@pytest.fixture(scope="module", params=["rst", "md"])
+def imported(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(the temporary root holding DIR and the program, stderr of the import).
+
+    Imported as reStructuredText and as MyST Markdown pages; ``root.name``
+    starts with the format.
+    """
+    root = tmp_path_factory.mktemp(f"{request.param}-hostile")
     program = root / "program.json"
     program.write_text(json.dumps(hostile_program()), "utf-8")
-    status, _, err = run_import(program, root / "site")
+    status, _, err = run_import(program, root / "site", "--format", request.param)
     assert status == 0, err
     build(root / "site")
     return root, err
@@ -89,10 +95,11 @@ def test_nothing_is_written_outside_dir(imported: tuple[Path, str]) -> None:
     for path in (root / "site").rglob("*"):
         assert path.resolve().is_relative_to(site)
     names = sorted(p.name for p in (root / "site" / "saturday").iterdir())
-    assert "index.rst" in names
+    ext = root.name.split("-")[0]
+    assert f"index.{ext}" in names
     assert all(len(name) <= 64 for name in names)
-    assert "tmp-escape.rst" in names and "windows-evil.rst" in names
-    assert "index-session.rst" in names
+    assert f"tmp-escape.{ext}" in names and f"windows-evil.{ext}" in names
+    assert f"index-session.{ext}" in names
 
 
 def test_titles_and_abstracts_render_literally(imported: tuple[Path, str]) -> None:
@@ -168,7 +175,8 @@ def test_the_same_program_as_frab_xml_writes_the_same_pages(
                     etree.SubElement(links, "link", href=link["url"]).text = link["title"]
     program = tmp_path / "program.xml"
     program.write_bytes(etree.tostring(schedule, xml_declaration=True, encoding="utf-8"))
-    status, _, err = run_import(program, tmp_path / "site")
+    status, _, err = run_import(program, tmp_path / "site", "--format",
+                                root.name.split("-")[0])
     assert status == 0, err
     from_json = {path: data for path, data in snapshot(root / "site").items()
                  if path.startswith("saturday/")}

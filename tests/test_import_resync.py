@@ -206,6 +206,7 @@ def test_existing_site_without_the_day_is_refused(tmp_path: Path) -> None:
 def test_markdown_pages(tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert run_import(DATA / "schedule.json", site, "--format", "md")[0] == 0
+    assert 'extensions = ["myst_parser", "conference"]' in (site / "conf.py").read_text("utf-8")
     assert (site / "index.md").read_text("utf-8").startswith("# MRMCD 2023\n\n```{schedule}\n```\n")
     assert (site / "friday/index.md").is_file()
     text = (site / "friday/mrmcd23-1001-eroeffnung.md").read_text("utf-8")
@@ -224,6 +225,13 @@ def test_markdown_pages(tmp_path: Path) -> None:
     assert page is not None
     assert page.option("room") == "Foyer"
     assert page.notes == notes
+    build(site)
+    opening = next(e for e in frab_events(site) if e["guid"] == GUID(1))
+    assert (opening["title"], opening["room"]) == ("Eröffnung", "Foyer")
+    assert opening["abstract"] == "Herzlich willkommen zur MRMCD!\n\nWir erklären das Wichtigste."
+    assert opening["description"] == "Mit Lageplan."
+    html = (site / "_build/html/friday/mrmcd23-1001-eroeffnung.html").read_text("utf-8")
+    assert "Alles <em>gut</em>." in html  # the notes are Markdown
 
 
 def test_incremental_build_after_a_resync_equals_a_clean_build(

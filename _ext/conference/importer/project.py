@@ -132,6 +132,10 @@ def day_index(fmt: str, date: dt.date) -> str:
 def project_files(program: Program, site: Site, fmt: str) -> dict[str, str]:
     """The files of a new project, by path relative to DIR (day pages excluded)."""
     days = {folder: date.isoformat() for date, folder in site.folders.items()}
+    # MyST pages need myst-parser, and Sphinx must be told to read .md files.
+    extensions = ('extensions = ["myst_parser", "conference"]\n'
+                  'source_suffix = {".rst": "restructuredtext", ".md": "markdown"}'
+                  if fmt == "md" else 'extensions = ["conference"]')
     conf = f'''"""Sphinx configuration, written by ``conference import`` ({program.format}).
 
 Edit it freely: a re-import reads ``conference_days`` and ``conference_timezone``
@@ -140,7 +144,7 @@ from here. It only ever adds a day the program gained to the one-line
 """
 
 project = {program.name!r}
-extensions = ["conference"]
+{extensions}
 
 conference_name = {program.name!r}
 conference_acronym = {program.acronym!r}
