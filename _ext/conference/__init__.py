@@ -2,7 +2,8 @@
 
 Data flows one way: the ``talk`` directive (``directives``) records talks in
 the ``conf`` domain (``domain``); ``schedule`` keeps the pages that list them
-equal to a clean build; ``exports`` writes calendars and frab schedules;
+equal to a clean build; ``dependencies`` records what each page took from other pages and decides
+which pages to write again; ``exports`` writes calendars and frab schedules;
 ``navcache`` shares sidebar rendering across pages. This module only wires
 those together.
 """
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from . import (
     cleanup,
     config,
+    dependencies,
     directives,
     doctrees,
     domain,
@@ -34,7 +36,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 3
+ENV_VERSION: Final = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -53,15 +55,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
-    app.connect("env-get-updated", schedule.rewrite_for_navigation)
+    app.connect("env-get-updated", schedule.rewrite_outdated)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
+    app.connect("doctree-read", dependencies.note_read)
+    app.connect("env-get-outdated", dependencies.reread_other_flavour)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
-    app.connect("build-finished", cleanup.remove_outputs, priority=900)
+    app.connect("write-started", cleanup.remove_outputs)
 
     app.connect("builder-inited", theme.add_static_path)
     app.add_css_file(theme.STYLESHEET)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .schedule import View
+
 
 class ConferenceXRefRole(XRefRole):
     """A cross-reference role that also works without its domain prefix.
@@ -71,11 +73,22 @@ class ConferenceDomain(Domain):
     ``problems``
         docname -> list of ``(lineno, subtype, message)`` found while reading
         but only reported after all documents are read.
-    ``navigation``
-        output (``builder:outdir``) -> ``(navigation digest, {docname: view
-        digests})`` last written there (see ``schedule.rewrite_for_navigation``).
+    ``xrefs``
+        docname -> the page's references, ``(domain, type, target,
+        explicit)``, recorded when it is read (see ``dependencies``).
+    ``flavours``
+        docname -> the builder-dependent reading it was last read with
+        (``dependencies.read_flavour``).
+    ``written``
+        output (``builder:outdir``) -> {docname: fingerprint of the inputs it
+        was last written from there} (see ``dependencies.rewrite_changed``).
     ``outputs``
         output -> the docnames whose pages it holds (see ``cleanup``).
+    ``assets``
+        output -> the ``_images``/``_downloads`` files it holds (see ``cleanup``).
+
+    Only this class writes ``data``; other modules call its ``note_*`` and
+    ``record_*`` methods.
     """
 
     name = "conf"
@@ -89,9 +102,15 @@ class ConferenceDomain(Domain):
         "talks": {},
         "views": {},
         "problems": {},
-        "navigation": {},
+        "xrefs": {},
+        "flavours": {},
+        "written": {},
         "outputs": {},
+        "assets": {},
     }
+
+    #: The keys holding what each document contributed (cleared and merged per document).
+    PER_DOCUMENT: ClassVar[tuple[str, ...]] = ("talks", "views", "problems", "xrefs", "flavours")
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
         "presenter": "unknown presenter %(target)r",
@@ -119,6 +138,55 @@ class ConferenceDomain(Domain):
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
 
+    def note_view(self, docname: str, view: View) -> None:
+        """Record a data-dependent directive on ``docname`` and what it rendered from."""
+        self.data["views"].setdefault(docname, []).append(view)
+
+    def views_on(self, docname: str) -> list[View]:
+        """The views recorded on ``docname``, in page order."""
+        return list(self.data["views"].get(docname, ()))
+
+    def all_views(self) -> list[tuple[str, list[View]]]:
+        """``(docname, views)`` for every page with views, by docname."""
+        return sorted(self.data["views"].items())
+
+    def problems(self) -> list[tuple[str, list[tuple[int, str, str]]]]:
+        """``(docname, deferred problems)`` for every page with some, by docname."""
+        return sorted(self.data["problems"].items())
+
+    def note_read(self, docname: str, xrefs: list[tuple[str, str, str, bool]],
+                  flavour: str) -> None:
+        """Record the references of a page just read, and how it was read."""
+        self.data["xrefs"][docname] = xrefs
+        self.data["flavours"][docname] = flavour
+
+    def xrefs_on(self, docname: str) -> list[tuple[str, str, str, bool]]:
+        """The references recorded on ``docname`` when it was last read."""
+        return list(self.data["xrefs"].get(docname, ()))
+
+    def read_flavours(self) -> dict[str, str]:
+        """Docname -> the builder-dependent reading it was last read with."""
+        return dict(self.data["flavours"])
+
+    def record_written(self, output: str, fingerprints: dict[str, str]) -> dict[str, str] | None:
+        """Remember what ``output``'s pages are written from; return the previous record."""
+        written: dict[str, dict[str, str]] = self.data["written"]
+        previous = written.get(output)
+        written[output] = fingerprints
+        return previous
+
+    def record_outputs(self, output: str, docnames: list[str]) -> list[str]:
+        """Remember which pages ``output`` holds; return the ones it held before."""
+        previous = self.data["outputs"].get(output, [])
+        self.data["outputs"][output] = docnames
+        return list(previous)
+
+    def record_assets(self, output: str, files: list[str]) -> list[str]:
+        """Remember the image and download files ``output`` holds; return the previous ones."""
+        previous = self.data["assets"].get(output, [])
+        self.data["assets"][output] = files
+        return list(previous)
+
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.
 
@@ -144,13 +212,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems"):
+        for key in self.PER_DOCUMENT:
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems"):
+        for key in self.PER_DOCUMENT:
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -231,8 +299,8 @@ class ConferenceDomain(Domain):
 
     def index_page(self, kind: str) -> str | None:
         """The page holding the ``presenters`` or ``tracks`` index, if any."""
-        for docname in sorted(self.data["views"]):
-            if any(view.kind == kind for view in self.data["views"][docname]):
+        for docname, views in self.all_views():
+            if any(view.kind == kind for view in views):
                 return docname
         return None
 
@@ -304,6 +372,13 @@ class ConferenceDomain(Domain):
         if page is not None:
             for person_id, (person, _talks) in sorted(self.presenters().items()):
                 yield person.name, person.name, "presenter", page, person_id, 1
+
+
+def conference_domain(env: BuildEnvironment) -> ConferenceDomain:
+    """The ``conf`` domain of ``env``, typed as such."""
+    domain = env.domains[ConferenceDomain.name]
+    assert isinstance(domain, ConferenceDomain)
+    return domain
 
 
 def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
