@@ -21,13 +21,19 @@ LINT_PATHS  := $(wildcard _ext tests bench tools conf.py)
 # sphinx-lint walks the whole tree; it skips any path containing one of these.
 RST_IGNORE  := .venv _build .git
 
+# make fuzz: random edit sequences on the real site, incremental vs clean builds.
+SEED        ?= 0
+COUNT       ?= 200
+LENGTH      ?= 5
+FUZZ_BUILDERS ?= html
+
 HOST        ?= 127.0.0.1
 PORT        ?= 8000
 
 # `make` alone shows the help, as in Sphinx's own Makefile.
 .DEFAULT_GOAL := help
 
-.PHONY: help sphinx-help venv html test lint livehtml talk clean distclean
+.PHONY: help sphinx-help venv html test lint fuzz livehtml talk clean distclean
 
 help:
 	@echo "Usage: make <target> [VARIABLE=value ...]"
@@ -37,6 +43,9 @@ help:
 	@echo "  livehtml    rebuild and reload on every change, served on http://$(HOST):$(PORT)/"
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "  lint        ruff and sphinx-lint only"
+	@echo "  fuzz        COUNT random sequences of LENGTH edits from SEED on the real site,"
+	@echo "              each incremental build compared with a clean one; prints the"
+	@echo "              shortest failing sequence (FUZZ_BUILDERS=html,epub, O=-j2)"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk"'
 	@echo "  clean       remove $(BUILDDIR)"
 	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
@@ -63,6 +72,10 @@ lint: $(VENV_STAMP)
 
 test: lint
 	$(VENV_BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: $(VENV_STAMP)
+	$(VENV_BIN)/python tests/editgrammar.py --seed $(SEED) --count $(COUNT) \
+		--length $(LENGTH) --builders $(FUZZ_BUILDERS) $(O)
 
 livehtml: $(VENV_STAMP)
 	$(VENV_BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) \

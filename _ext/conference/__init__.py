@@ -65,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", dependencies.note_read)
     app.connect("env-get-outdated", dependencies.reread_other_flavour)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
+    app.connect("env-get-updated", cleanup.note_unused_assets)
     app.connect("write-started", cleanup.remove_outputs)
 
     app.connect("builder-inited", theme.add_static_path)

@@ -99,21 +99,28 @@ def asset_files(env: BuildEnvironment) -> set[str]:
     return images | downloads
 
 
-def remove_outputs(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: delete the files of deleted pages and of unused assets.
+def note_unused_assets(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: note the images and downloads no page uses any more.
 
     Only assets this output recorded as coming from ``env.images`` and
     ``env.dlfiles`` are candidates: other extensions also write into
-    ``_images/`` (math, graphviz), and those files are theirs.
+    ``_images/`` (math, graphviz), and those files are theirs. Recorded here,
+    after all reading and before Sphinx pickles the environment (which it does
+    before writing starts), so the record is kept.
     """
-    if not cleans(builder):
-        return
+    if not cleans(app.builder):
+        return []
+    used = asset_files(env)
+    held = conference_domain(env).record_assets(output_key(app), sorted(used))
+    pending: set[Path] = getattr(app.builder, _PENDING, set())
+    setattr(app.builder, _PENDING, pending | {Path(app.outdir, name) for name in set(held) - used})
+    return []
+
+
+def remove_outputs(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: delete the files of deleted pages and of unused assets."""
     outdir = Path(app.outdir)
-    domain = conference_domain(app.env)
-    used = asset_files(app.env)
-    held = domain.record_assets(output_key(app), sorted(used))
-    unused = {outdir / name for name in set(held) - used}
-    for path in sorted(getattr(builder, _PENDING, set()) | unused):
+    for path in sorted(getattr(builder, _PENDING, set())):
         if not path.is_file():
             continue
         path.unlink()
