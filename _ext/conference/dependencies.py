@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Final
 
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.jinja2glue import _tobool
 from sphinx.util import docname_join
 
 from .domain import ConferenceDomain, conference_domain
@@ -296,6 +295,17 @@ class _Navigation:
         return (self.options, relations, [self.entry(doc) for doc in docs])
 
 
+def tobool(value: object) -> bool:
+    """A theme option as the ``tobool`` template filter reads it (``sphinx.jinja2glue``).
+
+    Strings are true only when they say so (``"False"`` and ``"0"`` are
+    false); anything else by its truth value (``0`` is false).
+    """
+    if isinstance(value, str):
+        return value.lower() in {"true", "1", "yes", "on"}
+    return bool(value)
+
+
 def _theme_reading(app: Sphinx) -> tuple[object, bool]:
     """The effective theme options, and whether sidebars show only the current branch.
 
@@ -312,7 +322,7 @@ def _theme_reading(app: Sphinx) -> tuple[object, bool]:
     collapse = (
         theme.name in COLLAPSING_THEMES
         and not app.config.html_sidebars
-        and _tobool(options.get("collapse_navigation", True))
+        and tobool(options.get("collapse_navigation", True))
     )
     return sorted((key, repr(value)) for key, value in options.items()), collapse
 
