@@ -515,12 +515,42 @@ def theme_option(value: str) -> Callable[[Path], None]:
     return prepare
 
 
+def refer_to_labelled_section(src: Path) -> None:
+    """From a Thursday talk to a Friday one: neither is in the other's navigation."""
+    append(src / "friday/async-io.rst", ".. _evening:\n\nEvening\n-------\n\nThe evening.")
+    append(src / "thursday/web-scale.rst", "Then :ref:`evening`.")
+
+
+def rename_labelled_section(src: Path) -> None:
+    replace(src / "friday/async-io.rst", "Evening\n-------", "Night\n-----")
+
+
+def refer_to_figure(src: Path) -> None:
+    append(src / "conf.py", "numfig = True")
+    write(src / "friday/chart.svg",
+          '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
+    append(src / "friday/packaging.rst",
+           ".. _wheel-chart:\n\n.. figure:: chart.svg\n\n   Wheels over time")
+    append(src / "thursday/web-scale.rst", "See :numref:`{name} <wheel-chart>`.")
+
+
+def recaption_figure(src: Path) -> None:
+    replace(src / "friday/packaging.rst", "   Wheels over time", "   Eggs over time")
+
+
+def refer_to_keynote_with_any(src: Path) -> None:
+    append(src / "thursday/web-scale.rst", "Before that, :any:`keynote`.")
+
+
 DEPENDENCY_CASES: dict[str, tuple[Callable[[Path], None], Callable[[Path], None]]] = {
     # references whose target changed on another page
     "presenter-link-goes": (refer_to_presenter, change_presenter),
     "ref-and-talk-text-follow-title": (refer_to_keynote, change_title),
     "doc-text-follows-title": (refer_to_packaging, retitle_packaging),
     "presenters-index-moves": (nothing, move_presenters_index),
+    "ref-to-label-follows-section-title": (refer_to_labelled_section, rename_labelled_section),
+    "numref-follows-figure-caption": (refer_to_figure, recaption_figure),
+    "any-follows-title": (refer_to_keynote_with_any, change_title),
     # navigation inputs
     "root-toctree-caption": (nothing, caption_root_toctree),
     "root-toctree-entry-title": (nothing, title_root_entry),
