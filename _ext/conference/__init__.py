@@ -2,10 +2,10 @@
 
 Data flows one way: the ``talk`` directive (``directives``) records talks in
 the ``conf`` domain (``domain``); ``schedule`` keeps the pages that list them
-equal to a clean build; ``dependencies`` records what each page took from other pages and decides
-which pages to write again; ``exports`` writes calendars and frab schedules;
-``navcache`` shares sidebar rendering across pages. This module only wires
-those together.
+equal to a clean build; ``dependencies`` records what each page took from
+other pages and decides which pages to write again; ``exports`` writes
+calendars and frab schedules; ``navcache`` shares sidebar rendering across
+pages. This module only wires those together.
 """
 
 from __future__ import annotations
