@@ -542,6 +542,23 @@ def refer_to_keynote_with_any(src: Path) -> None:
     append(src / "thursday/web-scale.rst", "Before that, :any:`keynote`.")
 
 
+def chart(src: Path, page: str) -> None:
+    """An image ``chart.svg`` beside ``page``, shown on it: same file name in every folder."""
+    folder = (src / page).parent
+    write(folder / "chart.svg",
+          f'<svg xmlns="http://www.w3.org/2000/svg" width="{len(page)}" height="10"/>\n')
+    append(src / page, ".. image:: chart.svg")
+
+
+def thursday_chart(src: Path) -> None:
+    chart(src, "thursday/web-scale.rst")
+
+
+def friday_chart(src: Path) -> None:
+    """Read after Thursday's here, before it in a clean build: the names must not swap."""
+    chart(src, "friday/packaging.rst")
+
+
 DEPENDENCY_CASES: dict[str, tuple[Callable[[Path], None], Callable[[Path], None]]] = {
     # references whose target changed on another page
     "presenter-link-goes": (refer_to_presenter, change_presenter),
@@ -556,6 +573,8 @@ DEPENDENCY_CASES: dict[str, tuple[Callable[[Path], None], Callable[[Path], None]
     "root-toctree-entry-title": (nothing, title_root_entry),
     "day-section-added": (nothing, add_day_section),
     "day-section-renamed": (add_day_section, rename_day_section),
+    # image names in _images/ (two images called chart.svg)
+    "image-names-as-in-clean-build": (thursday_chart, friday_chart),
     # theme options read with tobool: 0 and "False" are false
     "collapse-navigation-0": (theme_option("0"), add_talk_section),
     "collapse-navigation-str": (theme_option("'False'"), add_talk_section),
@@ -572,9 +591,11 @@ DEPENDENCY_RUNS = [
     # ePub has no sidebar (a hidden toctree's entry title shows nowhere in it).
     *((case, "epub", 0)
       for case in ("ref-and-talk-text-follow-title", "presenters-index-moves",
-                   "doc-text-follows-title", "day-section-added")),
+                   "doc-text-follows-title", "day-section-added",
+                   "image-names-as-in-clean-build")),
     *((case, "html", 2)
-      for case in ("presenter-link-goes", "root-toctree-caption", "day-section-renamed")),
+      for case in ("presenter-link-goes", "root-toctree-caption", "day-section-renamed",
+                   "image-names-as-in-clean-build")),
 ]
 
 

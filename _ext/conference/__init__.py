@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import (
+    assets,
     cleanup,
     config,
     dependencies,
@@ -54,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("tracks", directives.TracksDirective)
 
     app.connect("env-updated", schedule.refresh_views)
+    app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_outdated)
     app.connect("env-check-consistency", schedule.check_consistency)

@@ -16,6 +16,7 @@ for every page, exactly the inputs Sphinx renders it from:
   ``:ref:`` or ``:talk:``, the title of a ``:doc:``, the presenters page and
   the person of a ``:presenter:``, the whole target page for ``:numref:``,
   the matching objects of any other domain);
+* **the names of its images** in ``_images/``, which ``assets`` may change;
 * **its navigation**: Sphinx's own data for every document that the page's
   sidebar, prev/next links, breadcrumbs and body toctrees can show: the
   ``env.tocs`` entry (toctree nodes with all their attributes, captions and
@@ -49,6 +50,7 @@ from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import docname_join
 
+from .assets import images_by_doc
 from .domain import ConferenceDomain, conference_domain
 from .model import Presenter
 
@@ -337,9 +339,11 @@ def page_fingerprints(
     domain = conference_domain(env)
     references = _References(env)
     navigation = _Navigation(app, env)
+    images = images_by_doc(env)
     return {
         docname: _digest((
             view_digests(docname),
+            images.get(docname),
             [(xref, references.inputs(docname, xref)) for xref in domain.xrefs_on(docname)],
             navigation.inputs(docname),
         ))
