@@ -20,6 +20,9 @@ each output (builder and directory, see
 :func:`~conference.dependencies.output_key`), which pages and which images
 and downloads it holds, and every build of that output deletes the files of
 the pages that are no longer documents and the assets no page uses any more.
+It remembers each page's source file too: a page whose source changed its
+suffix (``closing.rst`` rewritten as ``closing.md``) keeps its name but leaves
+a stale copied source (``_sources/closing.rst.txt``) behind.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from .dependencies import output_key
-from .domain import conference_domain
+from .domain import ConferenceDomain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -49,15 +52,21 @@ def cleans(builder: Builder) -> bool:
     return isinstance(builder, StandaloneHTMLBuilder)
 
 
-def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str) -> set[Path]:
-    """The files a page puts into this output: the page and its copied source."""
+def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str,
+                 source: str | None = None) -> set[Path]:
+    """The files a page puts into this output: the page and its copied source.
+
+    ``source`` is the page's source file relative to the source directory,
+    by default the current one (a page that is gone has none).
+    """
     files: set[Path] = set()
     if app.builder.name != "singlehtml":
         assert isinstance(app.builder, StandaloneHTMLBuilder)
         files.add(Path(app.builder.get_outfilename(docname)))
     if getattr(app.builder, "copysource", False) and app.config.html_copy_source:
         # As StandaloneHTMLBuilder.get_doc_context names it.
-        source = str(env.doc2path(docname, False))
+        if source is None:
+            source = str(env.doc2path(docname, False))
         if source[len(docname):] != app.config.html_sourcelink_suffix:
             source += app.config.html_sourcelink_suffix
         files.add(Path(app.outdir, "_sources", source))
@@ -74,11 +83,12 @@ def note_removed_docs(
     """``env-get-outdated``: note the files of pages gone since this output was built."""
     if not cleans(app.builder):
         return []
-    domain = conference_domain(env)
-    held = domain.record_outputs(output_key(app), sorted(env.found_docs))
+    sources = {docname: str(env.doc2path(docname, False)) for docname in sorted(env.found_docs)}
+    held = ConferenceDomain.of(env).record_outputs(output_key(app), sources)
     gone: set[Path] = set()
-    for docname in sorted(set(held) - env.found_docs):
-        gone |= page_outputs(app, env, docname)
+    for docname, source in sorted(held.items()):
+        if sources.get(docname) != source:
+            gone |= page_outputs(app, env, docname, source)
     if gone:
         # A file a current page writes stays (dirhtml: ``a.rst`` gone,
         # ``a/index.rst`` added, both write ``a/index.html``).
@@ -111,7 +121,7 @@ def note_unused_assets(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not cleans(app.builder):
         return []
     used = asset_files(env)
-    held = conference_domain(env).record_assets(output_key(app), sorted(used))
+    held = ConferenceDomain.of(env).record_assets(output_key(app), sorted(used))
     pending: set[Path] = getattr(app.builder, _PENDING, set())
     setattr(app.builder, _PENDING, pending | {Path(app.outdir, name) for name in set(held) - used})
     return []

@@ -51,7 +51,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import docname_join
 
 from .assets import images_by_doc
-from .domain import ConferenceDomain, conference_domain
+from .domain import ConferenceDomain
 from .model import Presenter
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def note_read(app: Sphinx, doctree: nodes.document) -> None:
          bool(node.get("refexplicit")))
         for node in doctree.findall(addnodes.pending_xref)
     }
-    domain = conference_domain(app.env)
+    domain = ConferenceDomain.of(app.env)
     domain.note_read(app.env.docname, sorted(xrefs), read_flavour(app))
 
 
@@ -114,7 +114,7 @@ def reread_other_flavour(
     removed: set[str],
 ) -> list[str]:
     """``env-get-outdated``: pages last read under another builder's settings."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     flavour = read_flavour(app)
     return sorted(
         docname
@@ -132,7 +132,7 @@ class _References:
     def __init__(self, env: BuildEnvironment) -> None:
         self.env = env
         self.std = env.domains.standard_domain
-        self.conf = conference_domain(env)
+        self.conf = ConferenceDomain.of(env)
         self._objects: dict[str, list[tuple[str, ...]]] | None = None
 
     def objects(self, target: str) -> list[tuple[str, ...]]:
@@ -336,7 +336,7 @@ def page_fingerprints(
     app: Sphinx, env: BuildEnvironment, view_digests: Callable[[str], object]
 ) -> dict[str, str]:
     """Docname -> digest of everything that page's output is made from, outside it."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     references = _References(env)
     navigation = _Navigation(app, env)
     images = images_by_doc(env)
@@ -358,7 +358,7 @@ def rewrite_changed(
 
     Every page when this output has no record yet (first build here).
     """
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     current = page_fingerprints(app, env, view_digests)
     previous = domain.record_written(output_key(app), current)
     if previous is None:

@@ -16,7 +16,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .chapters import Chapter
     from .schedule import View
 
 
@@ -83,9 +84,11 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> {docname: fingerprint of the inputs it
         was last written from there} (see ``dependencies.rewrite_changed``).
     ``outputs``
-        output -> the docnames whose pages it holds (see ``cleanup``).
+        output -> {docname: source file} of the pages it holds (see ``cleanup``).
     ``assets``
         output -> the ``_images``/``_downloads`` files it holds (see ``cleanup``).
+    ``chapters``
+        docname -> talk anchor -> the talk's chapters (see ``chapters``).
 
     Only this class writes ``data``; other modules call its ``note_*`` and
     ``record_*`` methods.
@@ -107,14 +110,25 @@ class ConferenceDomain(Domain):
         "written": {},
         "outputs": {},
         "assets": {},
+        "chapters": {},
     }
 
     #: The keys holding what each document contributed (cleared and merged per document).
-    PER_DOCUMENT: ClassVar[tuple[str, ...]] = ("talks", "views", "problems", "xrefs", "flavours")
+    PER_DOCUMENT: ClassVar[tuple[str, ...]] = (
+        "talks", "views", "problems", "chapters", "xrefs", "flavours")
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
         "presenter": "unknown presenter %(target)r",
     }
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> ConferenceDomain:
+        """This build's ``conf`` domain, typed as such.
+
+        ``env.domains[name]`` is typed as a plain ``Domain``; ``setup()``
+        registers this class under ``name``, so the instance is one of it.
+        """
+        return cast("ConferenceDomain", env.domains[cls.name])
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -127,7 +141,8 @@ class ConferenceDomain(Domain):
     @property
     def talks_by_doc(self) -> dict[str, list[Talk]]:
         """Docname -> talks on that page (the stored data itself)."""
-        return self.data["talks"]
+        talks: dict[str, list[Talk]] = self.data["talks"]
+        return talks
 
     def note_talk(self, talk: Talk) -> None:
         """Record a talk read from ``talk.docname``."""
@@ -144,15 +159,18 @@ class ConferenceDomain(Domain):
 
     def views_on(self, docname: str) -> list[View]:
         """The views recorded on ``docname``, in page order."""
-        return list(self.data["views"].get(docname, ()))
+        views: list[View] = self.data["views"].get(docname, [])
+        return list(views)
 
     def all_views(self) -> list[tuple[str, list[View]]]:
         """``(docname, views)`` for every page with views, by docname."""
-        return sorted(self.data["views"].items())
+        views: dict[str, list[View]] = self.data["views"]
+        return sorted(views.items())
 
     def problems(self) -> list[tuple[str, list[tuple[int, str, str]]]]:
         """``(docname, deferred problems)`` for every page with some, by docname."""
-        return sorted(self.data["problems"].items())
+        problems: dict[str, list[tuple[int, str, str]]] = self.data["problems"]
+        return sorted(problems.items())
 
     def note_read(self, docname: str, xrefs: list[tuple[str, str, str, bool]],
                   flavour: str) -> None:
@@ -162,11 +180,13 @@ class ConferenceDomain(Domain):
 
     def xrefs_on(self, docname: str) -> list[tuple[str, str, str, bool]]:
         """The references recorded on ``docname`` when it was last read."""
-        return list(self.data["xrefs"].get(docname, ()))
+        xrefs: list[tuple[str, str, str, bool]] = self.data["xrefs"].get(docname, [])
+        return list(xrefs)
 
     def read_flavours(self) -> dict[str, str]:
         """Docname -> the builder-dependent reading it was last read with."""
-        return dict(self.data["flavours"])
+        flavours: dict[str, str] = self.data["flavours"]
+        return dict(flavours)
 
     def record_written(self, output: str, fingerprints: dict[str, str]) -> dict[str, str] | None:
         """Remember what ``output``'s pages are written from; return the previous record."""
@@ -175,17 +195,29 @@ class ConferenceDomain(Domain):
         written[output] = fingerprints
         return previous
 
-    def record_outputs(self, output: str, docnames: list[str]) -> list[str]:
-        """Remember which pages ``output`` holds; return the ones it held before."""
-        previous = self.data["outputs"].get(output, [])
-        self.data["outputs"][output] = docnames
-        return list(previous)
+    def record_outputs(self, output: str, sources: dict[str, str]) -> dict[str, str]:
+        """Remember which pages ``output`` holds, with their source files; return the last."""
+        outputs: dict[str, dict[str, str]] = self.data["outputs"]
+        previous = outputs.get(output, {})
+        outputs[output] = sources
+        return dict(previous)
 
     def record_assets(self, output: str, files: list[str]) -> list[str]:
         """Remember the image and download files ``output`` holds; return the previous ones."""
-        previous = self.data["assets"].get(output, [])
-        self.data["assets"][output] = files
+        assets: dict[str, list[str]] = self.data["assets"]
+        previous = assets.get(output, [])
+        assets[output] = files
         return list(previous)
+
+    def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
+        """Record the chapters of the talks on ``docname``, by talk anchor."""
+        self.data["chapters"][docname] = chapters
+
+    def chapters_of(self, talk: Talk) -> tuple[Chapter, ...]:
+        """The chapters of ``talk``'s recording, in order (see ``chapters``)."""
+        found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
+            talk.anchor, ())
+        return found
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.
@@ -337,7 +369,8 @@ class ConferenceDomain(Domain):
             if page is None or person.id not in self.presenters():
                 # A talk header names its presenters whether or not the site
                 # has a presenters page; there, the name stays plain text.
-                return contnode if node.get("optional") else None
+                # Sphinx puts whatever node comes back in place of the xref.
+                return cast("nodes.reference", contnode) if node.get("optional") else None
             return make_refnode(builder, fromdocname, page, person.id, contnode, person.name)
         return None
 
@@ -374,13 +407,6 @@ class ConferenceDomain(Domain):
                 yield person.name, person.name, "presenter", page, person_id, 1
 
 
-def conference_domain(env: BuildEnvironment) -> ConferenceDomain:
-    """The ``conf`` domain of ``env``, typed as such."""
-    domain = env.domains[ConferenceDomain.name]
-    assert isinstance(domain, ConferenceDomain)
-    return domain
-
-
 def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
     """Whether the std domain holds the label :func:`sync_std_labels` gave ``talk``."""
     if talk is None:
@@ -399,7 +425,7 @@ def sync_std_labels(env: BuildEnvironment) -> None:
     duplicate-label warning (ours, of type ``conference``, covers it).
     """
     std = env.domains.standard_domain
-    domain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     for talk_id, talk in domain.talks.items():
         std.labels[talk_id] = (talk.docname, talk.anchor, talk.title)
         std.anonlabels[talk_id] = (talk.docname, talk.anchor)

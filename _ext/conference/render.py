@@ -129,6 +129,10 @@ def talk_header(
 ) -> nodes.field_list:
     """The block under a talk's title: who, where, when, and links."""
     fields = nodes.field_list(classes=["conference-talk-meta"])
+    if talk.cancelled:
+        fields += field(_("Status"), nodes.Text(_("Cancelled")))
+    if talk.subtitle:
+        fields += field(_("Subtitle"), nodes.Text(talk.subtitle))
     if talk.presenters:
         label = _("Presenters") if len(talk.presenters) > 1 else _("Presenter")
         fields += field(label, *presenter_nodes(talk.presenters, link=True))
@@ -138,6 +142,8 @@ def talk_header(
         fields += field(_("Track"), nodes.Text(talk.track))
     if talk.room:
         fields += field(_("Room"), nodes.Text(talk.room))
+    if talk.language:
+        fields += field(_("Language"), nodes.Text(talk.language))
     when = when_text(talk, info, language)
     if when:
         fields += field(_("When"), nodes.Text(when))
@@ -145,6 +151,7 @@ def talk_header(
         (_("Official page"), talk.url),
         (_("Video"), talk.video),
         (_("Slides"), talk.slides),
+        *((title or url, url) for title, url in talk.links),
     ) if url]
     if links:
         fields += links_field(links)
@@ -205,7 +212,8 @@ def schedule_table(talks: Sequence[Talk]) -> nodes.table:
             title += nodes.Text(f" ({talk.kind})")
         presenters = nodes.paragraph()
         presenters.extend(presenter_nodes(talk.presenters, link=False))
-        cells = [text_paragraph(slot_text(talk.time)), title, presenters,
+        when = _("Cancelled") if talk.cancelled else slot_text(talk.time)
+        cells = [text_paragraph(when), title, presenters,
                  text_paragraph(talk.track)]
         if show_room:
             cells.append(text_paragraph(talk.room))
@@ -238,6 +246,8 @@ def talk_list(
         if when:
             paragraph += nodes.Text(", ".join(when) + " ")
         paragraph += entry_xref(talk)
+        if talk.cancelled:
+            paragraph += nodes.Text(f" ({_('cancelled')})")
         if with_presenters and talk.presenters:
             paragraph += nodes.Text(" — ")
             paragraph.extend(presenter_nodes(talk.presenters, link=False))

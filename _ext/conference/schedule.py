@@ -35,7 +35,7 @@ from sphinx.util import logging
 
 from .config import conference_info
 from .dependencies import rewrite_changed
-from .domain import ConferenceDomain, conference_domain, sync_std_labels
+from .domain import ConferenceDomain, sync_std_labels
 from .model import ConferenceInfo, Talk
 
 if TYPE_CHECKING:
@@ -52,11 +52,13 @@ MAX_REFRESH_ROUNDS: Final = 4
 #: these, so an edit re-reads only the pages that show what changed.
 VIEW_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "day": ("id", "docname", "anchor", "title", "day", "time", "presenters", "track",
-            "room", "kind"),
-    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
-    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
+            "room", "kind", "date", "cancelled"),
+    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                 "cancelled"),
+    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                   "cancelled"),
     "tracks": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
-               "track"),
+               "track", "cancelled"),
 }
 
 
@@ -70,10 +72,14 @@ class View:
     digest: str
 
 
-def schedule_key(talk: Talk) -> tuple[bool, dt.time, str, int]:
-    """Timed talks by start; untimed ones after them in file name, then page, order."""
+def schedule_key(talk: Talk) -> tuple[bool, dt.date, dt.time, str, int]:
+    """Timed talks by start; untimed ones after them in file name, then page, order.
+
+    The date comes first so a session after midnight (on its day's page, with
+    the next calendar ``:date:``) follows the evening's sessions.
+    """
     start = talk.time.start if talk.time is not None else dt.time.min
-    return (talk.time is None, start, talk.docname, talk.lineno)
+    return (talk.time is None, talk.date or dt.date.min, start, talk.docname, talk.lineno)
 
 
 def ordered(talks: Iterable[Talk]) -> list[Talk]:
@@ -110,7 +116,7 @@ def view_digest(env: BuildEnvironment, kind: str, key: str) -> str:
     Besides the talks' fields, the overview links each day's page when it
     exists, so the set of day pages counts too.
     """
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     info = conference_info(env.config)
     fields = VIEW_FIELDS[kind]
     rows = [tuple(getattr(talk, name) for name in fields) for talk in view_talks(domain, kind, key)]
@@ -137,7 +143,7 @@ def unique_docnames(talks: Sequence[Talk], exclude: str) -> list[str]:
 
 def stale_views(env: BuildEnvironment) -> list[str]:
     """Pages whose recorded views no longer match the collected talks."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     return [
         docname
         for docname, views in domain.all_views()
@@ -148,7 +154,7 @@ def stale_views(env: BuildEnvironment) -> list[str]:
 
 def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: re-read stale data-dependent pages; return them for writing."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     reread: list[str] = []
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
@@ -171,7 +177,7 @@ def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def view_digests(env: BuildEnvironment) -> Callable[[str], tuple[str, ...]]:
     """Docname -> the digests of the views on that page, as now collected."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     digests = {docname: tuple(view.digest for view in views)
                for docname, views in domain.all_views()}
     return lambda docname: digests.get(docname, ())
@@ -195,7 +201,7 @@ def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: duplicate ids, overlaps, deferred problems."""
-    domain = conference_domain(env)
+    domain = ConferenceDomain.of(env)
     for owner, duplicate in domain.duplicates():
         _warn_at(duplicate, "duplicate", "duplicate talk id %r, already used by %r in %s",
                  duplicate.id, owner.title, owner.docname)
@@ -226,8 +232,8 @@ def overlaps(talks: Iterable[Talk], info: ConferenceInfo) -> list[tuple[Talk, Ta
     by_place: dict[str, list[tuple[dt.datetime, dt.datetime, Talk]]] = {}
     for talk in talks:
         start = talk.start_datetime(tz)
-        if start is None or not talk.location or talk.day is None:
-            continue
+        if start is None or not talk.location or talk.day is None or talk.cancelled:
+            continue  # a cancelled talk frees its slot
         end = talk.end_datetime(tz) or start
         by_place.setdefault(talk.location, []).append((start.astimezone(dt.UTC),
                                                        end.astimezone(dt.UTC), talk))

@@ -32,12 +32,9 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """``doctree-resolved``: the builder-dependent parts of talk pages and schedules."""
     resolve_export_links(app, doctree, docname)
     if app.builder.format != "html":
-        for links_row in list(doctree.findall(_is_links_field)):
+        links_rows = [row for row in doctree.findall(nodes.field) if LINKS_CLASS in row["classes"]]
+        for links_row in links_rows:
             links_row.replace_self(spelled_out_links(links_row))
-
-
-def _is_links_field(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.field) and LINKS_CLASS in node["classes"]
 
 
 def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
