@@ -39,7 +39,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 4
+ENV_VERSION: Final = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
