@@ -23,13 +23,20 @@ LINT_PATHS  := $(wildcard _ext tests bench tools conf.py)
 # sphinx-lint walks the whole tree; it skips any path containing one of these.
 RST_IGNORE  := .venv _build .git
 
+# make fuzz: random edit sequences on the real site, incremental vs clean builds.
+SEED        ?= 0
+COUNT       ?= 200
+LENGTH      ?= 5
+FUZZ_BUILDERS ?= html
+
 HOST        ?= 127.0.0.1
 PORT        ?= 8000
 
 # `make` alone shows the help, as in Sphinx's own Makefile.
 .DEFAULT_GOAL := help
 
-.PHONY: help sphinx-help venv html test test-matrix lint livehtml talk import clean distclean
+.PHONY: help sphinx-help venv html test test-matrix lint fuzz livehtml talk import clean \
+	distclean
 
 # `make test-matrix`: the suite on the lowest and the highest supported Sphinx,
 # each in its own venv (.venv-sphinx81, ...) from requirements/sphinx-X.Y.txt.
@@ -44,6 +51,9 @@ help:
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "  test-matrix pytest on each Sphinx of SPHINX_MATRIX='$(SPHINX_MATRIX)', own venvs"
 	@echo "  lint        ruff, sphinx-lint and mypy only"
+	@echo "  fuzz        COUNT random sequences of LENGTH edits from SEED on the real site,"
+	@echo "              each incremental build compared with a clean one; prints the"
+	@echo "              shortest failing sequence (FUZZ_BUILDERS=html,epub, O=-j2)"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]'
 	@echo '  import      import or re-sync a program: make import PROGRAM=schedule.xml [DIR=.]'
 	@echo "  clean       remove $(BUILDDIR)"
@@ -73,6 +83,10 @@ lint: $(VENV_STAMP)
 
 test: lint
 	$(VENV_BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: $(VENV_STAMP)
+	$(VENV_BIN)/python tests/editgrammar.py --seed $(SEED) --count $(COUNT) \
+		--length $(LENGTH) --builders $(FUZZ_BUILDERS) $(O)
 
 # One venv per Sphinx version X.Y, .venv-sphinxXY, from requirements/sphinx-X.Y.txt,
 # rebuilt when its lock or pyproject.toml changes.

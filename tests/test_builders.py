@@ -359,12 +359,26 @@ def same_text(rows: list[Row]) -> list[Row]:
     return [tuple(cell.replace(":", ";") for cell in row) for row in rows]
 
 
+#: Builders that Sphinx reads without smart quotes (``smartquotes_excludes``).
+#: Their pages are read again under their own settings (``conference.dependencies``),
+#: so they show the source's straight quotes, as a clean build of theirs does.
+PLAIN_QUOTES = frozenset({"text", "man"})
+
+
+def straight_quotes(rows: list[Row]) -> list[Row]:
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+    return [tuple(cell.translate(table) for cell in row) for row in rows]
+
+
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_friday_schedule_is_readable(
     builds: SiteBuilds, builder: str, reference_schedule: list[Row]
 ) -> None:
     rows = SCHEDULE[builder](builds(builder), builder)
-    assert same_text(rows) == same_text(reference_schedule)
+    expected = reference_schedule
+    if builder in PLAIN_QUOTES:
+        expected = straight_quotes(expected)
+    assert same_text(rows) == same_text(expected)
 
 
 def test_schedule_in_latex_is_a_table_with_every_friday_talk(builds: SiteBuilds) -> None:

@@ -24,10 +24,12 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import editgrammar
 import pytest
 import sphinx
 from sphinx.testing.util import SphinxTestApp
@@ -449,3 +451,232 @@ def test_search_index_repaired_by_conference_searchindex(
     one, two = (index["docnames"].index(name) for name in ("one", "two"))
     assert index["indexentries"]["shared"] == [[one, "index-1", True], [two, "index-0", False]]
     assert index["indexentries"]["beta"] == [[one, "index-1", False], [one, "index-0", False]]
+
+
+# -- inputs from other pages: the dependency model ---------------------------------------
+#
+# Each case prepares the sources (before the first build) and then makes one
+# edit whose effect reaches pages other than the edited one through a
+# reference, the navigation or the theme. Plain Sphinx (and a hand-kept
+# digest of "what matters") leaves those pages stale.
+
+
+def append(path: Path, text: str) -> None:
+    write(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n")
+
+
+def nothing(src: Path) -> None:
+    """No preparation: the test root as it is."""
+
+
+def refer_to_presenter(src: Path) -> None:
+    """On a page that lists no talks, so only the reference can make it change."""
+    append(src / "thursday/web-scale.rst", "Ask :presenter:`Barbara Liskov`.")
+
+
+def refer_to_keynote(src: Path) -> None:
+    append(src / "tracks.rst", "Start with :ref:`keynote` (also :talk:`keynote`).")
+
+
+def refer_to_packaging(src: Path) -> None:
+    append(src / "index.rst", "Read :doc:`/friday/packaging` first.")
+
+
+def retitle_packaging(src: Path) -> None:
+    replace(src / "friday/packaging.rst", "Packaging Today\n===============",
+            "Packaging Tomorrow\n==================")
+
+
+def move_presenters_index(src: Path) -> None:
+    """The ``presenters`` index moves from presenters.rst to tracks.rst."""
+    write(src / "presenters.rst", "Presenters\n==========\n\nSee the tracks page.\n")
+    append(src / "tracks.rst", ".. presenters::")
+
+
+def caption_root_toctree(src: Path) -> None:
+    replace(src / "index.rst", "   :hidden:\n", "   :hidden:\n   :caption: More pages\n")
+
+
+def title_root_entry(src: Path) -> None:
+    replace(src / "index.rst", "   presenters\n", "   People <presenters>\n")
+
+
+def add_day_section(src: Path) -> None:
+    append(src / "friday/index.rst", "Evening\n-------\n\nThe evening events.")
+
+
+def rename_day_section(src: Path) -> None:
+    replace(src / "friday/index.rst", "Evening\n-------", "Night\n-----")
+
+
+def add_talk_section(src: Path) -> None:
+    append(src / "friday/packaging.rst", "Questions\n---------\n\nFrom the audience.")
+
+
+def theme_option(value: str) -> Callable[[Path], None]:
+    def prepare(src: Path) -> None:
+        append(src / "conf.py", f"html_theme_options = {{'collapse_navigation': {value}}}")
+    return prepare
+
+
+def refer_to_labelled_section(src: Path) -> None:
+    """From a Thursday talk to a Friday one: neither is in the other's navigation."""
+    append(src / "friday/async-io.rst", ".. _evening:\n\nEvening\n-------\n\nThe evening.")
+    append(src / "thursday/web-scale.rst", "Then :ref:`evening`.")
+
+
+def rename_labelled_section(src: Path) -> None:
+    replace(src / "friday/async-io.rst", "Evening\n-------", "Night\n-----")
+
+
+def refer_to_figure(src: Path) -> None:
+    append(src / "conf.py", "numfig = True")
+    write(src / "friday/chart.svg",
+          '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
+    append(src / "friday/packaging.rst",
+           ".. _wheel-chart:\n\n.. figure:: chart.svg\n\n   Wheels over time")
+    append(src / "thursday/web-scale.rst", "See :numref:`{name} <wheel-chart>`.")
+
+
+def recaption_figure(src: Path) -> None:
+    replace(src / "friday/packaging.rst", "   Wheels over time", "   Eggs over time")
+
+
+def refer_to_keynote_with_any(src: Path) -> None:
+    append(src / "thursday/web-scale.rst", "Before that, :any:`keynote`.")
+
+
+def chart(src: Path, page: str) -> None:
+    """An image ``chart.svg`` beside ``page``, shown on it: same file name in every folder."""
+    folder = (src / page).parent
+    write(folder / "chart.svg",
+          f'<svg xmlns="http://www.w3.org/2000/svg" width="{len(page)}" height="10"/>\n')
+    append(src / page, ".. image:: chart.svg")
+
+
+def thursday_chart(src: Path) -> None:
+    chart(src, "thursday/web-scale.rst")
+
+
+def friday_chart(src: Path) -> None:
+    """Read after Thursday's here, before it in a clean build: the names must not swap."""
+    chart(src, "friday/packaging.rst")
+
+
+DEPENDENCY_CASES: dict[str, tuple[Callable[[Path], None], Callable[[Path], None]]] = {
+    # references whose target changed on another page
+    "presenter-link-goes": (refer_to_presenter, change_presenter),
+    "ref-and-talk-text-follow-title": (refer_to_keynote, change_title),
+    "doc-text-follows-title": (refer_to_packaging, retitle_packaging),
+    "presenters-index-moves": (nothing, move_presenters_index),
+    "ref-to-label-follows-section-title": (refer_to_labelled_section, rename_labelled_section),
+    "numref-follows-figure-caption": (refer_to_figure, recaption_figure),
+    "any-follows-title": (refer_to_keynote_with_any, change_title),
+    # navigation inputs
+    "root-toctree-caption": (nothing, caption_root_toctree),
+    "root-toctree-entry-title": (nothing, title_root_entry),
+    "day-section-added": (nothing, add_day_section),
+    "day-section-renamed": (add_day_section, rename_day_section),
+    # image names in _images/ (two images called chart.svg)
+    "image-names-as-in-clean-build": (thursday_chart, friday_chart),
+    # theme options read with tobool: 0 and "False" are false
+    "collapse-navigation-0": (theme_option("0"), add_talk_section),
+    "collapse-navigation-str": (theme_option("'False'"), add_talk_section),
+}
+
+#: (case, builder, parallel): every case with html; the navigation and
+#: reference cases with the other HTML-family builders; some with -j 2.
+DEPENDENCY_RUNS = [
+    *((case, "html", 0) for case in DEPENDENCY_CASES),
+    *((case, builder, 0)
+      for case in ("ref-and-talk-text-follow-title", "presenters-index-moves",
+                   "root-toctree-entry-title", "day-section-added")
+      for builder in ("dirhtml", "singlehtml")),
+    # ePub has no sidebar (a hidden toctree's entry title shows nowhere in it).
+    *((case, "epub", 0)
+      for case in ("ref-and-talk-text-follow-title", "presenters-index-moves",
+                   "doc-text-follows-title", "day-section-added",
+                   "image-names-as-in-clean-build")),
+    *((case, "html", 2)
+      for case in ("presenter-link-goes", "root-toctree-caption", "day-section-renamed",
+                   "image-names-as-in-clean-build")),
+]
+
+
+@pytest.mark.parametrize(("case", "buildername", "parallel"), DEPENDENCY_RUNS,
+                         ids=[f"{case}-{builder}-j{parallel or 1}"
+                              for case, builder, parallel in DEPENDENCY_RUNS])
+def test_pages_follow_inputs_from_other_pages(
+    make_app: MakeApp, tmp_path: Path, src: Path, case: str, buildername: str, parallel: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Incremental == clean, every file (an .epub by its members), after each case's edit."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", editgrammar.SOURCE_DATE_EPOCH)  # ePub's date
+    prepare, edit = DEPENDENCY_CASES[case]
+    prepare(src)
+    first = build(make_app, src, tmp_path / "A", buildername, parallel=parallel)
+    before = editgrammar.snapshot(Path(first.outdir))
+    edit(src)
+    second = build(make_app, src, tmp_path / "A", buildername, parallel=parallel)
+    after = editgrammar.snapshot(Path(second.outdir))
+    assert after != before
+    clean = clean_build_of(make_app, src, tmp_path, "B", buildername)
+    problems = editgrammar.differences(Path(second.outdir), clean)
+    assert not problems, "\n\n".join(problems)
+    if buildername != "singlehtml":
+        # More than the edited page changed: plain Sphinx would leave those stale.
+        edited = {name for name in after if name.startswith(("friday/packaging", "index."))}
+        assert {name for name in after if after[name] != before.get(name)} - edited
+
+
+def add_assets_to_web_scale(src: Path) -> None:
+    write(src / "thursday/diagram.svg",
+          '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
+    write(src / "thursday/slides.txt", "The slides.\n")
+    append(src / "thursday/web-scale.rst",
+           ".. image:: diagram.svg\n\nGet :download:`the slides <slides.txt>`.")
+
+
+@pytest.mark.parametrize("buildername", ["html", "dirhtml", "epub"])
+def test_deleted_talk_leaves_nothing_behind(
+    make_app: MakeApp, tmp_path: Path, src: Path, buildername: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its page, its image and download (still in the sources, used by no page), its book entry."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", editgrammar.SOURCE_DATE_EPOCH)  # ePub's date
+    add_assets_to_web_scale(src)
+    first = build(make_app, src, tmp_path / "A", buildername)
+    outdir = Path(first.outdir)
+    assert list(outdir.glob("_images/diagram*.svg"))
+    if buildername != "epub":
+        assert list(outdir.glob("_downloads/*/slides.txt"))
+    delete_talk(src)
+    build(make_app, src, tmp_path / "A", buildername)
+    problems = editgrammar.differences(outdir, clean_build_of(make_app, src, tmp_path, "B",
+                                                              buildername))
+    assert not problems, "\n\n".join(problems)
+    assert not list(outdir.glob("_images/diagram*")), "the deleted talk's image stayed"
+    assert not list(outdir.glob("_downloads/*")), "the deleted talk's download stayed"
+    if buildername == "epub":
+        assert not (outdir / "thursday/web-scale.xhtml").exists()
+        assert "web-scale" not in (outdir / "content.opf").read_text(encoding="utf-8")
+        (book,) = outdir.glob("*.epub")
+        with zipfile.ZipFile(book) as archive:
+            assert not [name for name in archive.namelist() if "web-scale" in name]
+
+
+def test_text_build_between_html_builds_keeps_each_builders_quotes(
+    make_app: MakeApp, tmp_path: Path, src: Path
+) -> None:
+    """text reads with smart quotes off; html must not write those pickles, nor text html's."""
+    replace(src / "friday/index.rst", "Talks from Friday.", "Friday's talks, \"live\".")
+    build(make_app, src, tmp_path / "A")
+    edit_time(src)  # friday/index is re-read by the text build: its schedule changed
+    text = build(make_app, src, tmp_path / "A", "text")
+    html = build(make_app, src, tmp_path / "A")
+    assert "Friday’s talks" in (Path(html.outdir) / "friday/index.html").read_text("utf-8")
+    assert "Friday's talks" in (Path(text.outdir) / "friday/index.txt").read_text("utf-8")
+    for app, builder, name in ((html, "html", "B"), (text, "text", "C")):
+        clean = clean_build_of(make_app, src, tmp_path, name, builder)
+        problems = editgrammar.differences(Path(app.outdir), clean)
+        assert not problems, "\n\n".join(problems)

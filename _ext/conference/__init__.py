@@ -2,9 +2,10 @@
 
 Data flows one way: the ``talk`` directive (``directives``) records talks in
 the ``conf`` domain (``domain``); ``schedule`` keeps the pages that list them
-equal to a clean build; ``exports`` writes calendars and frab schedules;
-``navcache`` shares sidebar rendering across pages. This module only wires
-those together.
+equal to a clean build; ``dependencies`` records what each page took from
+other pages and decides which pages to write again; ``exports`` writes
+calendars and frab schedules; ``navcache`` shares sidebar rendering across
+pages. This module only wires those together.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import (
+    assets,
     chapters,
     cleanup,
     compat,
     config,
+    dependencies,
     description,
     directives,
     doctrees,
@@ -39,7 +42,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 4
+ENV_VERSION: Final = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -63,8 +66,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-updated", schedule.refresh_views)
+    app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
-    app.connect("env-get-updated", schedule.rewrite_for_navigation)
+    app.connect("env-get-updated", schedule.rewrite_outdated)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_transform(sanitize.ScriptLinks)
     app.add_transform(markdown.AdoptNestedDocuments)
@@ -72,9 +76,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
+    app.connect("doctree-read", dependencies.note_read)
+    app.connect("env-get-outdated", dependencies.reread_other_flavour)
     app.connect("build-finished", chapters.write_chapters)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
-    app.connect("build-finished", cleanup.remove_outputs, priority=900)
+    app.connect("env-get-updated", cleanup.note_unused_assets)
+    app.connect("write-started", cleanup.remove_outputs)
 
     app.connect("builder-inited", theme.add_static_path)
     compat.connect_warning(app, compat.DOCTREE_RELEASE)

@@ -296,7 +296,7 @@ class ViewDirective(ConferenceDirective):
     def record(self, kind: str, key: str = "") -> None:
         """Remember what this view rendered from, so a stale page can be re-read."""
         view = View(kind, key, self.lineno, view_digest(self.env, kind, key))
-        self.domain.data["views"].setdefault(self.env.docname, []).append(view)
+        self.domain.note_view(self.env.docname, view)
 
     def defer(self, subtype: str, message: str) -> None:
         """Warn after reading: the page may be read twice, the warning must show once."""
@@ -304,8 +304,7 @@ class ViewDirective(ConferenceDirective):
 
     def already_on_page(self) -> bool:
         """Whether this page already has a view of this kind (the second one is ignored)."""
-        views = self.domain.data["views"].get(self.env.docname, [])
-        return any(view.kind == self.kind for view in views)
+        return any(view.kind == self.kind for view in self.domain.views_on(self.env.docname))
 
 
 class ScheduleDirective(ViewDirective):
@@ -326,8 +325,7 @@ class ScheduleDirective(ViewDirective):
                 self.defer("config", "schedule directive needs conference_days in conf.py")
             # else: invalid, and already reported once at start-up (config.check_config).
             return []
-        views = self.domain.data["views"].get(self.env.docname, [])
-        if any(view.kind in {"day", "overview"} for view in views):
+        if any(view.kind in {"day", "overview"} for view in self.domain.views_on(self.env.docname)):
             self.defer("schedule", "a page can hold only one schedule directive; "
                        "this one is ignored")
             return []

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .chapters import Chapter
+    from .schedule import View
 
 
 class ConferenceXRefRole(XRefRole):
@@ -73,13 +74,24 @@ class ConferenceDomain(Domain):
     ``problems``
         docname -> list of ``(lineno, subtype, message)`` found while reading
         but only reported after all documents are read.
-    ``navigation``
-        output (``builder:outdir``) -> ``(navigation digest, {docname: view
-        digests})`` last written there (see ``schedule.rewrite_for_navigation``).
+    ``xrefs``
+        docname -> the page's references, ``(domain, type, target,
+        explicit)``, recorded when it is read (see ``dependencies``).
+    ``flavours``
+        docname -> the builder-dependent reading it was last read with
+        (``dependencies.read_flavour``).
+    ``written``
+        output (``builder:outdir``) -> {docname: fingerprint of the inputs it
+        was last written from there} (see ``dependencies.rewrite_changed``).
     ``outputs``
         output -> {docname: source file} of the pages it holds (see ``cleanup``).
+    ``assets``
+        output -> the ``_images``/``_downloads`` files it holds (see ``cleanup``).
     ``chapters``
         docname -> talk anchor -> the talk's chapters (see ``chapters``).
+
+    Only this class writes ``data``; other modules call its ``note_*`` and
+    ``record_*`` methods.
     """
 
     name = "conf"
@@ -93,10 +105,17 @@ class ConferenceDomain(Domain):
         "talks": {},
         "views": {},
         "problems": {},
-        "navigation": {},
+        "xrefs": {},
+        "flavours": {},
+        "written": {},
         "outputs": {},
+        "assets": {},
         "chapters": {},
     }
+
+    #: The keys holding what each document contributed (cleared and merged per document).
+    PER_DOCUMENT: ClassVar[tuple[str, ...]] = (
+        "talks", "views", "problems", "chapters", "xrefs", "flavours")
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
         "presenter": "unknown presenter %(target)r",
@@ -134,6 +153,62 @@ class ConferenceDomain(Domain):
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
 
+    def note_view(self, docname: str, view: View) -> None:
+        """Record a data-dependent directive on ``docname`` and what it rendered from."""
+        self.data["views"].setdefault(docname, []).append(view)
+
+    def views_on(self, docname: str) -> list[View]:
+        """The views recorded on ``docname``, in page order."""
+        views: list[View] = self.data["views"].get(docname, [])
+        return list(views)
+
+    def all_views(self) -> list[tuple[str, list[View]]]:
+        """``(docname, views)`` for every page with views, by docname."""
+        views: dict[str, list[View]] = self.data["views"]
+        return sorted(views.items())
+
+    def problems(self) -> list[tuple[str, list[tuple[int, str, str]]]]:
+        """``(docname, deferred problems)`` for every page with some, by docname."""
+        problems: dict[str, list[tuple[int, str, str]]] = self.data["problems"]
+        return sorted(problems.items())
+
+    def note_read(self, docname: str, xrefs: list[tuple[str, str, str, bool]],
+                  flavour: str) -> None:
+        """Record the references of a page just read, and how it was read."""
+        self.data["xrefs"][docname] = xrefs
+        self.data["flavours"][docname] = flavour
+
+    def xrefs_on(self, docname: str) -> list[tuple[str, str, str, bool]]:
+        """The references recorded on ``docname`` when it was last read."""
+        xrefs: list[tuple[str, str, str, bool]] = self.data["xrefs"].get(docname, [])
+        return list(xrefs)
+
+    def read_flavours(self) -> dict[str, str]:
+        """Docname -> the builder-dependent reading it was last read with."""
+        flavours: dict[str, str] = self.data["flavours"]
+        return dict(flavours)
+
+    def record_written(self, output: str, fingerprints: dict[str, str]) -> dict[str, str] | None:
+        """Remember what ``output``'s pages are written from; return the previous record."""
+        written: dict[str, dict[str, str]] = self.data["written"]
+        previous = written.get(output)
+        written[output] = fingerprints
+        return previous
+
+    def record_outputs(self, output: str, sources: dict[str, str]) -> dict[str, str]:
+        """Remember which pages ``output`` holds, with their source files; return the last."""
+        outputs: dict[str, dict[str, str]] = self.data["outputs"]
+        previous = outputs.get(output, {})
+        outputs[output] = sources
+        return dict(previous)
+
+    def record_assets(self, output: str, files: list[str]) -> list[str]:
+        """Remember the image and download files ``output`` holds; return the previous ones."""
+        assets: dict[str, list[str]] = self.data["assets"]
+        previous = assets.get(output, [])
+        assets[output] = files
+        return list(previous)
+
     def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
         """Record the chapters of the talks on ``docname``, by talk anchor."""
         self.data["chapters"][docname] = chapters
@@ -169,13 +244,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems", "chapters"):
+        for key in self.PER_DOCUMENT:
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems", "chapters"):
+        for key in self.PER_DOCUMENT:
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -256,9 +331,8 @@ class ConferenceDomain(Domain):
 
     def index_page(self, kind: str) -> str | None:
         """The page holding the ``presenters`` or ``tracks`` index, if any."""
-        docnames: list[str] = sorted(self.data["views"])
-        for docname in docnames:
-            if any(view.kind == kind for view in self.data["views"][docname]):
+        for docname, views in self.all_views():
+            if any(view.kind == kind for view in views):
                 return docname
         return None
 

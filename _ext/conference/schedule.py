@@ -13,15 +13,11 @@ order we do not control (alphabetical, or arbitrary under ``-j``). So:
    builder's own ``read_doc``, so Sphinx's collectors rebuild the pickled
    doctree, ``env.tocs``, ``toctree_includes`` and ``files_to_rebuild``. A
    clean build therefore reads the few index pages twice; talk pages once.
-3. In ``env-get-updated``, :func:`rewrite_for_navigation` compares a digest of
-   the whole navigation (toctree structure and titles) with the one last
-   written to this output directory, and asks for every page when it changed:
-   every sidebar and prev/next link shows it. Otherwise it asks for the pages
-   whose view digests differ from the ones last written there: a page re-read
-   while another builder ran on the same doctrees (html, then text, then
-   html) is otherwise never rewritten, as its source did not change. A
-   notes-only edit changes no digest and so costs what it costs in plain
-   Sphinx.
+3. In ``env-get-updated``, :func:`rewrite_outdated` asks the dependency
+   model (``dependencies``) for every page whose recorded inputs (views,
+   resolved references, navigation) differ from the ones this output last
+   wrote it from. A notes-only edit changes none of them and so costs what it
+   costs in plain Sphinx.
 
 Warnings that depend on all talks (duplicate ids, overlaps, problems found by
 an index directive) are emitted once, in ``env-check-consistency``.
@@ -32,12 +28,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from sphinx.util import logging
 
 from .config import conference_info
+from .dependencies import rewrite_changed
 from .domain import ConferenceDomain, sync_std_labels
 from .model import ConferenceInfo, Talk
 
@@ -149,7 +146,7 @@ def stale_views(env: BuildEnvironment) -> list[str]:
     domain = ConferenceDomain.of(env)
     return [
         docname
-        for docname, views in sorted(domain.data["views"].items())
+        for docname, views in domain.all_views()
         if docname in env.found_docs
         and any(view.digest != view_digest(env, view.kind, view.key) for view in views)
     ]
@@ -178,70 +175,25 @@ def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(set(reread))
 
 
-def navigation_digest(env: BuildEnvironment) -> str:
-    """Digest of what every sidebar and prev/next link is made from.
-
-    That is the toctree structure and the title of every page in it. With the
-    theme option ``collapse_navigation`` off, every sidebar also shows every
-    page's sections, so their titles count too. Talk ids and anchors count as
-    well: any page may link a talk with ``:talk:``, and a renamed id must
-    reach those links (or their "unknown talk id" warning).
-    """
-    domain = ConferenceDomain.of(env)
-    parts: list[object] = [
-        (talk.id, talk.docname, talk.anchor) for talk in domain.all_talks()
-    ]
-    for docname, includes in sorted(env.toctree_includes.items()):
-        parts.append((docname, tuple(includes)))
-    for docname in sorted(env.titles):
-        parts.append((docname, env.titles[docname].astext()))
-    if env.config.html_theme_options.get("collapse_navigation", True) is False:
-        parts.extend((docname, env.tocs[docname].astext()) for docname in sorted(env.tocs))
-    return hashlib.sha1(repr(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
-def output_key(app: Sphinx) -> str:
-    """Which output a record describes: the builder's name and output directory.
-
-    Builders switched on shared doctrees (html, then latex, then html, as Read
-    the Docs does) share the environment but not their outputs, so what was
-    written is remembered per output.
-    """
-    return f"{app.builder.name}:{app.outdir}"
-
-
-def view_digests(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
+def view_digests(env: BuildEnvironment) -> Callable[[str], tuple[str, ...]]:
     """Docname -> the digests of the views on that page, as now collected."""
     domain = ConferenceDomain.of(env)
-    return {
-        docname: tuple(view.digest for view in views)
-        for docname, views in sorted(domain.data["views"].items())
-    }
+    digests = {docname: tuple(view.digest for view in views)
+               for docname, views in domain.all_views()}
+    return lambda docname: digests.get(docname, ())
 
 
-def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-get-updated``: the pages whose output here is older than the data.
+def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: the pages whose output here is older than their inputs.
 
-    That is every page when the navigation differs from the one last written
-    to this output, else the pages whose views differ from the ones last
-    written here. The latter were re-read (by :func:`refresh_views`) in this
-    build or, when builders are switched on shared doctrees, in another
-    builder's build, which does not write this output.
+    The decision is the dependency model's (``dependencies.rewrite_changed``):
+    a page is written again when the talks it lists, the references it
+    resolves or its navigation differ from what this output last wrote it
+    from. That covers pages re-read by :func:`refresh_views` in this build
+    and, when builders are switched on shared doctrees, in another builder's
+    build, which does not write this output.
     """
-    if conference_info(env.config) is None:
-        return []
-    domain = ConferenceDomain.of(env)
-    key = output_key(app)
-    written = domain.data["navigation"].get(key)
-    navigation, views = navigation_digest(env), view_digests(env)
-    domain.data["navigation"][key] = (navigation, views)
-    if written is None or written[0] != navigation:
-        return sorted(env.found_docs)
-    return sorted(
-        docname
-        for docname, digests in views.items()
-        if written[1].get(docname) != digests and docname in env.found_docs
-    )
+    return rewrite_changed(app, env, view_digests(env))
 
 
 # -- warnings that need every talk -----------------------------------------------
@@ -258,7 +210,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
         for first, second in overlaps(domain.all_talks(), info):
             _warn_at(second, "overlap", "talk %r overlaps %r in %s",
                      second.title, first.title, second.location)
-    for docname, problems in sorted(domain.data["problems"].items()):
+    for docname, problems in domain.problems():
         for lineno, subtype, message in problems:
             logger.warning(
                 message, location=(docname, lineno), type="conference", subtype=subtype

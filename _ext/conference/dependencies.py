@@ -1,0 +1,368 @@
+"""What each written page took from other pages, and which pages must be written again.
+
+A page's output is made from its own doctree and from data that lives on
+other pages. Plain Sphinx writes a page again only when its own source, or a
+page its toctree includes, changed; everything else a page shows goes stale.
+Instead of a hand-kept list of "fields that matter", this module fingerprints,
+for every page, exactly the inputs Sphinx renders it from:
+
+* **the talks it lists**: the digests of the page's views (see
+  ``schedule.View``), which cover the talk fields each view renders. Those
+  are rendered at read time, so ``schedule.refresh_views`` re-reads a stale
+  page; the digest here makes the other outputs on shared doctrees write it;
+* **the references it resolved** at write time: every ``pending_xref`` of the
+  page, recorded when it is read (:func:`note_read`), looked up in the
+  environment as the resolver would (target page, anchor and title of a
+  ``:ref:`` or ``:talk:``, the title of a ``:doc:``, the presenters page and
+  the person of a ``:presenter:``, the whole target page for ``:numref:``,
+  the matching objects of any other domain);
+* **the names of its images** in ``_images/``, which ``assets`` may change;
+* **its navigation**: Sphinx's own data for every document that the page's
+  sidebar, prev/next links, breadcrumbs and body toctrees can show: the
+  ``env.tocs`` entry (toctree nodes with all their attributes, captions and
+  explicit entry titles included), the title, the toctree includes, section
+  and figure numbers, and the page's relations, plus the effective theme
+  options. With the Read the Docs theme and ``collapse_navigation`` true (read
+  with ``tobool``, as the theme reads it) a sidebar only expands the page's
+  own branch, so a page depends on its ancestors, their children and its
+  neighbours; with any other theme or setting, on every document.
+
+The fingerprints are kept per output (``builder:outdir``, see
+:func:`output_key`): html, latex and text builds on shared doctrees each
+compare with what *they* last wrote. ``env-get-updated``
+(:func:`rewrite_changed`) returns every page whose fingerprint differs from
+that output's record. Over-approximating an input only costs a rewrite;
+missing one would leave a stale page, so every choice here errs on the side
+of more inputs.
+
+Pages are also re-read when they were last read under another builder's
+settings (:func:`reread_other_flavour`): a ``text`` build reads with smart
+quotes off, and html must not write that pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Final
+
+from sphinx import addnodes
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import docname_join
+
+from .assets import images_by_doc
+from .domain import ConferenceDomain
+from .model import Presenter
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+#: A reference as recorded at read time: domain, type, target, explicit title.
+Xref = tuple[str, str, str, bool]
+
+#: Themes whose sidebar was checked to expand only the current page's branch
+#: when ``collapse_navigation`` is true (see ``sphinx_rtd_theme/layout.html``).
+COLLAPSING_THEMES: Final = frozenset({"sphinx_rtd_theme"})
+
+
+def output_key(app: Sphinx) -> str:
+    """Which output a record describes: the builder's name and output directory.
+
+    Builders switched on shared doctrees (html, then latex, then html, as Read
+    the Docs does) share the environment but not their outputs, so what was
+    written is remembered per output.
+    """
+    return f"{app.builder.name}:{app.outdir}"
+
+
+def _digest(payload: object) -> str:
+    return hashlib.sha1(repr(payload).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+# -- read time -------------------------------------------------------------------
+
+
+def read_flavour(app: Sphinx) -> str:
+    """The builder-dependent part of reading: whether smart quotes are applied.
+
+    Mirrors ``SphinxSmartQuotes.is_available`` (its other inputs, the
+    configuration and the language, make Sphinx re-read everything anyway).
+    """
+    excluded = app.config.smartquotes_excludes.get("builders", [])
+    smart = bool(app.config.smartquotes) and app.builder.name not in excluded
+    return "smartquotes" if smart else "plain"
+
+
+def note_read(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: record the page's references and how it was read."""
+    xrefs: set[Xref] = {
+        (node.get("refdomain", ""), node.get("reftype", ""), node.get("reftarget", ""),
+         bool(node.get("refexplicit")))
+        for node in doctree.findall(addnodes.pending_xref)
+    }
+    domain = ConferenceDomain.of(app.env)
+    domain.note_read(app.env.docname, sorted(xrefs), read_flavour(app))
+
+
+def reread_other_flavour(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> list[str]:
+    """``env-get-outdated``: pages last read under another builder's settings."""
+    domain = ConferenceDomain.of(env)
+    flavour = read_flavour(app)
+    return sorted(
+        docname
+        for docname, read_as in domain.read_flavours().items()
+        if read_as != flavour and docname in env.found_docs and docname not in removed
+    )
+
+
+# -- references --------------------------------------------------------------------
+
+
+class _References:
+    """Looks up what resolving each recorded reference reads from the environment."""
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        self.env = env
+        self.std = env.domains.standard_domain
+        self.conf = ConferenceDomain.of(env)
+        self._objects: dict[str, list[tuple[str, ...]]] | None = None
+
+    def objects(self, target: str) -> list[tuple[str, ...]]:
+        """Objects of every domain whose last dotted name part is the target's."""
+        if self._objects is None:
+            index: dict[str, list[tuple[str, ...]]] = {}
+            for domain in self.env.domains.sorted():
+                for name, dispname, typ, docname, anchor, _prio in domain.get_objects():
+                    key = name.rsplit(".", 1)[-1].lower()
+                    index.setdefault(key, []).append(
+                        (domain.name, name, dispname, typ, docname, anchor))
+            self._objects = index
+        return self._objects.get(target.rsplit(".", 1)[-1].lower(), [])
+
+    def label(self, target: str) -> object:
+        """A std label as ``:ref:``/``:numref:`` read it, and its page's numbers."""
+        anon = self.std.anonlabels.get(target)
+        numbers = None
+        if anon is not None:
+            page = anon[0]
+            numbers = (self.env.toc_secnumbers.get(page), self.env.toc_fignumbers.get(page))
+        return (self.std.labels.get(target), anon, numbers)
+
+    def doc(self, fromdoc: str, target: str) -> object:
+        """A ``:doc:`` target: whether it exists, and its title."""
+        docname = docname_join(fromdoc, target)
+        title = self.env.titles.get(docname)
+        return (docname, docname in self.env.all_docs, title.astext() if title else None)
+
+    def whole_page(self, target: str) -> object:
+        """When resolution reads the target's doctree: the time it was last read."""
+        anon = self.std.anonlabels.get(target)
+        return self.env.all_docs.get(anon[0]) if anon is not None else None
+
+    def talk(self, target: str) -> object:
+        talk = self.conf.talk(target)
+        return (talk.docname, talk.anchor, talk.title) if talk is not None else None
+
+    def presenter(self, target: str) -> object:
+        person = Presenter(target.strip())
+        return (self.conf.index_page("presenters"), person.id in self.conf.presenters())
+
+    def inputs(self, fromdoc: str, xref: Xref) -> object:
+        """Everything the resolution of ``xref`` on ``fromdoc`` depends on."""
+        domain, typ, target, _explicit = xref
+        if domain == ConferenceDomain.name:
+            if typ == "talk":
+                return self.talk(target)
+            if typ == "presenter":
+                return self.presenter(target)
+            if typ == "entry":
+                return None  # the node carries its page and anchor
+        if domain == "std":
+            if typ == "ref":
+                return self.label(target)
+            if typ == "numref":
+                return (self.label(target), self.whole_page(target))
+            if typ == "doc":
+                return self.doc(fromdoc, target)
+        # ``:any:``, and every other type: all that could answer it.
+        return (
+            self.label(target), self.label(target.lower()), self.doc(fromdoc, target),
+            self.talk(target), self.presenter(target), self.objects(target),
+            self.std.objects.get(("term", target.lower())),
+        )
+
+
+# -- navigation --------------------------------------------------------------------
+
+
+class _Navigation:
+    """The navigation inputs of each page, from Sphinx's own toctree data."""
+
+    def __init__(self, app: Sphinx, env: BuildEnvironment) -> None:
+        self.env = env
+        self.root = env.config.root_doc
+        self.relations = env.collect_relations()
+        self.parents: dict[str, set[str]] = {}
+        for parent, children in env.toctree_includes.items():
+            for child in children:
+                self.parents.setdefault(child, set()).add(parent)
+        self.options, self.collapse = _theme_reading(app)
+        self._entries: dict[str, str] = {}
+        self._all: str | None = None
+
+    def entry(self, docname: str) -> str:
+        """Digest of every toctree datum Sphinx keeps for one document."""
+        if docname not in self._entries:
+            env = self.env
+            toc = env.tocs.get(docname)
+            title = env.titles.get(docname)
+            longtitle = env.longtitles.get(docname)
+            self._entries[docname] = _digest((
+                docname,
+                docname in env.all_docs,
+                toc.pformat() if toc is not None else None,
+                title.astext() if title is not None else None,
+                longtitle.astext() if longtitle is not None else None,
+                env.toctree_includes.get(docname),
+                sorted(env.toc_secnumbers.get(docname, {}).items()),
+                sorted((key, sorted(value.items()))
+                       for key, value in env.toc_fignumbers.get(docname, {}).items()),
+                docname in env.glob_toctrees,
+                docname in env.numbered_toctrees,
+            ))
+        return self._entries[docname]
+
+    def everything(self) -> str:
+        """Digest of every document's toctree data."""
+        if self._all is None:
+            docs = sorted(set(self.env.all_docs) | set(self.env.tocs))
+            self._all = _digest([self.entry(doc) for doc in docs])
+        return self._all
+
+    def ancestors(self, docname: str) -> set[str]:
+        """The page and every page that lists it, transitively."""
+        found, todo = {docname}, [docname]
+        while todo:
+            for parent in self.parents.get(todo.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def descendants(self, docnames: Iterable[str]) -> set[str]:
+        """The pages listed by ``docnames``, transitively."""
+        found: set[str] = set()
+        todo = list(docnames)
+        while todo:
+            doc = todo.pop()
+            if doc in found:
+                continue
+            found.add(doc)
+            todo.extend(self.env.toctree_includes.get(doc, ()))
+        return found
+
+    def visible(self, docname: str) -> set[str]:
+        """The documents a collapsed sidebar, the relations and the body can show.
+
+        Along the page's branch every toctree is expanded (its entries'
+        whole tables of contents count); the body's own visible toctrees
+        show their whole subtree.
+        """
+        branch = self.ancestors(docname) | {self.root}
+        shown = set(branch)
+        for doc in branch:
+            shown.update(self.env.toctree_includes.get(doc, ()))
+        shown.update(doc for doc in self.relations.get(docname, ()) if doc)
+        toc = self.env.tocs.get(docname)
+        if toc is not None:
+            body = [ref for node in toc.findall(addnodes.toctree) if not node.get("hidden")
+                    for ref in node["includefiles"]]
+            shown |= self.descendants(body)
+        return shown
+
+    def inputs(self, docname: str) -> object:
+        """The navigation inputs of one page."""
+        relations = self.relations.get(docname)
+        if not self.collapse:
+            return (self.options, relations, self.everything())
+        docs = sorted(self.visible(docname))
+        return (self.options, relations, [self.entry(doc) for doc in docs])
+
+
+def tobool(value: object) -> bool:
+    """A theme option as the ``tobool`` template filter reads it (``sphinx.jinja2glue``).
+
+    Strings are true only when they say so (``"False"`` and ``"0"`` are
+    false); anything else by its truth value (``0`` is false).
+    """
+    if isinstance(value, str):
+        return value.lower() in {"true", "1", "yes", "on"}
+    return bool(value)
+
+
+def _theme_reading(app: Sphinx) -> tuple[object, bool]:
+    """The effective theme options, and whether sidebars show only the current branch.
+
+    Read as the theme reads them: ``sphinx_rtd_theme`` passes
+    ``collapse_navigation`` through ``tobool``, so ``0`` and ``"False"`` are
+    false. Builders without a theme, other themes and custom sidebars are
+    taken to show every document.
+    """
+    builder = app.builder
+    theme = getattr(builder, "theme", None)
+    if not isinstance(builder, StandaloneHTMLBuilder) or theme is None:
+        return None, False
+    options = theme.get_options(builder.theme_options)
+    collapse = (
+        theme.name in COLLAPSING_THEMES
+        and not app.config.html_sidebars
+        and tobool(options.get("collapse_navigation", True))
+    )
+    return sorted((key, repr(value)) for key, value in options.items()), collapse
+
+
+# -- the decision ------------------------------------------------------------------
+
+
+def page_fingerprints(
+    app: Sphinx, env: BuildEnvironment, view_digests: Callable[[str], object]
+) -> dict[str, str]:
+    """Docname -> digest of everything that page's output is made from, outside it."""
+    domain = ConferenceDomain.of(env)
+    references = _References(env)
+    navigation = _Navigation(app, env)
+    images = images_by_doc(env)
+    return {
+        docname: _digest((
+            view_digests(docname),
+            images.get(docname),
+            [(xref, references.inputs(docname, xref)) for xref in domain.xrefs_on(docname)],
+            navigation.inputs(docname),
+        ))
+        for docname in sorted(env.found_docs)
+    }
+
+
+def rewrite_changed(
+    app: Sphinx, env: BuildEnvironment, view_digests: Callable[[str], object]
+) -> list[str]:
+    """The pages whose recorded inputs differ from what this output last wrote.
+
+    Every page when this output has no record yet (first build here).
+    """
+    domain = ConferenceDomain.of(env)
+    current = page_fingerprints(app, env, view_digests)
+    previous = domain.record_written(output_key(app), current)
+    if previous is None:
+        return sorted(current)
+    return sorted(docname for docname, digest in current.items()
+                  if previous.get(docname) != digest)
+
