@@ -19,6 +19,7 @@ from . import (
     doctrees,
     domain,
     exports,
+    options,
     sanitize,
     schedule,
     theme,
@@ -34,7 +35,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 3
+ENV_VERSION: Final = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name, (default, rebuild, types) in config.CONFIG_VALUES.items():
         app.add_config_value(name, default, rebuild, types=types)
     app.connect("config-inited", config.check_config)
+    options.install()
 
     app.add_domain(domain.ConferenceDomain)
     app.add_role("talk", domain.talk_role())
@@ -51,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("presenters", directives.PresentersDirective)
     app.add_directive("tracks", directives.TracksDirective)
 
+    app.connect("env-before-read-docs", domain.before_reading)
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_for_navigation)

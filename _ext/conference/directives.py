@@ -32,13 +32,16 @@ from .model import (
     Presenter,
     Talk,
     TalkDataError,
+    one_line,
     parse_date,
     parse_presenters,
     parse_time,
     parse_url,
     salvage_presenters,
     stable_id,
+    strip_controls,
 )
+from .options import PROBLEMS, LenientOptions, OptionProblem
 from .schedule import (
     View,
     conference_order,
@@ -83,17 +86,24 @@ class TalkDirective(ConferenceDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+    # Lenient: a typo in an option is a warning, not a lost talk (see .options).
+    option_spec: ClassVar[LenientOptions] = LenientOptions({
         name: directives.unchanged
         for name in ("presenter", "track", "room", "kind", "url", "video", "slides",
                      "time", "date", "name")
-    }
+    })
 
     def run(self) -> list[nodes.Node]:
         """Record the talk in the domain and render its header and description."""
+        self._option_problems(self.options.pop(PROBLEMS, ()))
+        # Control characters are invisible and invalid in HTML and XML: no
+        # value typed into a talk may carry one to a page or an export.
+        self.options = {name: strip_controls(value) if isinstance(value, str) else value
+                        for name, value in self.options.items()}
         section = self._enclosing_section()
         title = self._title(section)
-        talk_id = stable_id(self.options.get("name") or title)
+        named = bool(self.options.get("name", "").strip())
+        talk_id = stable_id(self.options["name"] if named else title)
         anchor = self._claim_anchor(talk_id, section)
         day, date = self._day_and_date()
         info = self.info
@@ -103,6 +113,7 @@ class TalkDirective(ConferenceDirective):
             docname=self.env.docname,
             lineno=self.lineno,
             anchor=anchor,
+            named=named,
             day=day,
             date=date,
             time=self._parsed("time", parse_time, "time"),
@@ -138,11 +149,20 @@ class TalkDirective(ConferenceDirective):
             node = node.parent
         return node
 
+    def _option_problems(self, problems: tuple[OptionProblem, ...]) -> None:
+        """Warn about each typo in the option block, at its own line."""
+        for problem in problems:
+            location = (f"{problem.source}:{problem.line}" if problem.source and problem.line
+                        else self.get_location())
+            logger.warning(problem.message, location=location, type="conference",
+                           subtype="option")
+
     def _title(self, section: nodes.section | None) -> str:
         if self.arguments:
-            return " ".join(self.arguments[0].split())
+            return one_line(self.arguments[0])
         if section is not None and isinstance(section[0], nodes.title):
-            return section[0].astext()
+            _strip_controls_in(section[0])
+            return one_line(section[0].astext())
         self.warn("title", "talk has neither a section title nor a title argument")
         return self.env.docname.rsplit("/", 1)[-1]
 
@@ -192,7 +212,7 @@ class TalkDirective(ConferenceDirective):
     # -- options -------------------------------------------------------------------
 
     def _text(self, name: str) -> str:
-        return " ".join(self.options.get(name, "").split())
+        return one_line(self.options.get(name, ""))
 
     def _parsed(self, name: str, parse: Callable[[str], T], subtype: str) -> T | None:
         if name not in self.options:
@@ -237,6 +257,7 @@ class TalkDirective(ConferenceDirective):
         container = nodes.container(classes=["conference-talk-description"])
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, container)
+        _strip_controls_in(container)
         raws = list(container.findall(nodes.raw))
         for raw in raws:
             raw.parent.remove(raw)
@@ -250,6 +271,14 @@ class TalkDirective(ConferenceDirective):
             entries.append(("single", f"{_inverted(person)}; {talk.title}", talk.anchor, "",
                             None))
         return addnodes.index(entries=entries)
+
+
+def _strip_controls_in(node: nodes.Element) -> None:
+    """Remove control characters from the text under ``node``, in place."""
+    for text in list(node.findall(nodes.Text)):
+        cleaned = strip_controls(text.astext())
+        if cleaned != text.astext():
+            text.parent.replace(text, nodes.Text(cleaned))
 
 
 def _inverted(person: Presenter) -> str:

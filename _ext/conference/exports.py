@@ -23,6 +23,7 @@ from . import exporters
 from .config import conference_info
 from .domain import ConferenceDomain
 from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
+from .exporters.bundle import FileMaker
 from .model import Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-__all__ = ["export_path", "talk_url_for", "write_exports", "write_if_changed"]
+__all__ = ["export_path", "remove_exports", "talk_url_for", "write_exports", "write_if_changed"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,21 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
 
     Only after a successful build by an HTML-family builder (by name: epub's
     format is html too, but an e-book cannot offer calendar files) of a
-    project with ``conference_days``. A file is written only when its bytes
-    change, so a no-op rebuild leaves every mtime alone.
+    project with ``conference_days``; without them, the exports an earlier
+    build wrote are removed, as a clean build has none. A file is written
+    only when its bytes change, so a no-op rebuild leaves every mtime alone.
+
+    An export never ends a build: a file that cannot be made or written is a
+    located ``conference.export`` warning, and every other file is written.
     """
     if exception is not None or app.builder.name not in EXPORTING_BUILDERS:
         return
+    outdir = Path(app.outdir)
     info = conference_info(app.config)
     if info is None:
+        removed = remove_exports(app, outdir)
+        if removed:
+            logger.info("schedule exports: %d removed (no conference_days)", len(removed))
         return
     domain: ConferenceDomain = app.env.domains[ConferenceDomain.name]
     talks = conference_order(domain.talks.values())
@@ -62,7 +71,7 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
                 subtype="export",
             )
     try:
-        files = exporters.schedule_files(
+        makers = exporters.schedule_makers(
             info,
             talks,
             talk_url_for(app.builder),
@@ -73,15 +82,94 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     except ValueError as exc:  # a day folder that cannot name a file
         logger.warning("schedule exports not written: %s", exc, type="conference", subtype="export")
         return
-    outdir = Path(app.outdir)
-    changed = [path for path, data in files.items() if write_if_changed(outdir / path, data)]
-    removed = _prune_calendars(outdir / CALENDAR_DIR, {outdir / path for path in files})
+    changed: list[str] = []
+    kept: set[Path] = set()
+    for path, (make, held) in makers.items():
+        data = _make(path, make, held)
+        if data is None:
+            continue
+        try:
+            if write_if_changed(outdir / path, data):
+                changed.append(path)
+        except OSError as exc:
+            _export_warning(f"{path} not written: {exc}", held, outdir / path)
+            continue
+        kept.add(outdir / path)
+    removed = _prune_calendars(outdir / CALENDAR_DIR, kept)
     logger.info(
         "schedule exports: %d written, %d unchanged, %d removed",
         len(changed),
-        len(files) - len(changed),
+        len(kept) - len(changed),
         len(removed),
     )
+
+
+def _make(path: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
+    """The bytes of one export, without the talks its writer fails on.
+
+    A writer that fails is run on each talk alone to find the ones it cannot
+    take; each is a warning at its own directive, and the file is made from
+    the others. ``None`` (after a warning) if even that fails.
+    """
+    # Any exception: whatever a writer trips over, the build must go on.
+    try:
+        return make(held)
+    except Exception as exc:
+        failure: Exception = exc
+    culprits = {talk: error for talk in held if (error := _failure(make, talk)) is not None}
+    for talk, error in culprits.items():
+        logger.warning("talk %r left out of %s: %r", talk.id, path, error,
+                       location=(talk.docname, talk.lineno), type="conference",
+                       subtype="export")
+    if culprits:
+        try:
+            return make(tuple(talk for talk in held if talk not in culprits))
+        except Exception as exc:
+            failure = exc
+    _export_warning(f"{path} not written: {failure!r}", held, None)
+    return None
+
+
+def _failure(make: FileMaker, talk: Talk) -> Exception | None:
+    """What ``make`` raises for ``talk`` alone, if anything."""
+    try:
+        make((talk,))
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _export_warning(message: str, held: tuple[Talk, ...], file: Path | None) -> None:
+    """A ``conference.export`` warning at the one talk a file is about, else at the file."""
+    location: tuple[str, int] | str | None
+    if len(held) == 1:
+        location = (held[0].docname, held[0].lineno)
+    else:
+        location = str(file) if file is not None else None
+    logger.warning(message, location=location, type="conference", subtype="export")
+
+
+def remove_exports(app: Sphinx, outdir: Path) -> list[Path]:
+    """Delete the exports an earlier build wrote to ``outdir``; return them.
+
+    The export paths and the ``calendar/`` folder belong to the extension,
+    but a file that ``html_extra_path`` provides at one of those paths is the
+    project's own and is kept.
+    """
+    extra = [Path(app.confdir, folder) for folder in app.config.html_extra_path]
+    candidates = [outdir / export_path(kind) for kind in ("ics", "json", "xml")]
+    calendars = outdir / CALENDAR_DIR
+    if calendars.is_dir():
+        candidates.extend(sorted(calendars.glob("*.ics")))
+    removed = []
+    for path in candidates:
+        relative = path.relative_to(outdir)
+        if path.is_file() and not any((folder / relative).exists() for folder in extra):
+            path.unlink()
+            removed.append(path)
+    if calendars.is_dir() and not any(calendars.iterdir()):
+        calendars.rmdir()
+    return removed
 
 
 def talk_url_for(builder: Builder) -> TalkUrl:

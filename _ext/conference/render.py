@@ -150,7 +150,11 @@ def talk_header(
         fields += links_field(links)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
-        holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
+        # The anchor names the talk: its final id is only known once every
+        # page is read (see conference.ids), so the link is resolved when written.
+        reference = export_reference(_("Add to calendar"), "talk", talk.anchor)
+        reference["conference_talkdoc"] = talk.docname
+        holder += field(_("Calendar"), reference)
         fields += holder
     return fields
 

@@ -9,13 +9,14 @@ talk's links spelled out as URLs rather than as labels.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .config import conference_info
+from .domain import ConferenceDomain
 from .exporters.paths import export_path
 from .render import LINKS_CLASS, export_links, spelled_out_links
 
@@ -55,9 +56,20 @@ def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
         for reference in holder.findall(nodes.reference):
             if "conference_export" in reference:
                 reference["refuri"] = _export_uri(builder, docname,
-                                                  reference["conference_export"])
+                                                  _export_key(app, reference))
                 del reference["conference_export"]
         holder.replace_self(holder.children)
+
+
+def _export_key(app: Sphinx, reference: nodes.reference) -> str:
+    """``kind:key`` of an export link; a talk's calendar is named by its final id."""
+    export: str = reference["conference_export"]
+    talkdoc = reference.attributes.pop("conference_talkdoc", None)
+    if talkdoc is None:
+        return export
+    domain = cast("ConferenceDomain", app.env.domains[ConferenceDomain.name])
+    talk = domain.talk_at(talkdoc, export.partition(":")[2])
+    return f"talk:{talk.id}" if talk is not None else export
 
 
 def _export_uri(builder: Builder, docname: str, export: str) -> str:
