@@ -532,12 +532,19 @@ def test_invalid_days_are_reported_once(
     assert {warned.type for warned in actual} <= {"conference.config", "toc.not_included"}
 
 
-@pytest.mark.xfail(strict=True, reason="with invalid conference_days no schedule directive "
-                   "emits a toctree, so talk pages fall out of the navigation")
 def test_invalid_days_lose_no_talk(make_app, sphinx_test_tempdir) -> None:
     app = build_badconfig(make_app, sphinx_test_tempdir, "days-lost",
                           conference_days={"friday": "2013-02-30"})
     assert [warned.type for warned in warnings_of(app)] == ["conference.config"]
+    # Every talk is on the overview and in its toctree, and the day page too.
+    overview = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+    listed = {link["href"].split("#")[0]
+              for link in overview.select("ul.conference-talk-list a")}
+    assert listed == {"friday/early-talk.html", "friday/late-talk.html"}
+    assert set(app.env.toctree_includes["index"]) == {
+        "friday/index", "friday/early-talk", "friday/late-talk"}
+    assert not (Path(app.outdir) / "schedule.ics").exists()
 
 
 def test_wrongly_typed_days_are_reported_by_us_alone(make_app, sphinx_test_tempdir) -> None:

@@ -14,6 +14,7 @@ the consistency check (see ``schedule.check_consistency``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from docutils import nodes
@@ -322,16 +323,17 @@ class ScheduleDirective(ViewDirective):
     def run(self) -> list[nodes.Node]:
         """Render the day or overview schedule and its hidden toctree."""
         info = self.info
-        if info is None:
-            if not self.config.conference_days:
-                self.defer("config", "schedule directive needs conference_days in conf.py")
-            # else: invalid, and already reported once at start-up (config.check_config).
+        if info is None and not self.config.conference_days:
+            self.defer("config", "schedule directive needs conference_days in conf.py")
             return []
         views = self.domain.data["views"].get(self.env.docname, [])
         if any(view.kind in {"day", "overview"} for view in views):
             self.defer("schedule", "a page can hold only one schedule directive; "
                        "this one is ignored")
             return []
+        if info is None:
+            # conference_days names no usable day (reported once at start-up).
+            return self._without_days()
         day = self._day(info)
         if day is not None:
             return self._day_schedule(info, day)
@@ -345,10 +347,37 @@ class ScheduleDirective(ViewDirective):
     def _folder(self) -> str | None:
         return self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
 
-    def _unusable_days(self, info: ConferenceInfo) -> list[str]:
+    def _unusable_days(self, info: ConferenceInfo | None) -> list[str]:
         """Folders that ``conference_days`` names with a date that could not be used."""
-        return [folder for folder in self.config.conference_days
-                if isinstance(folder, str) and folder not in info.days]
+        days = self.config.conference_days
+        if not isinstance(days, Mapping):
+            return []
+        return [folder for folder in days
+                if isinstance(folder, str) and (info is None or folder not in info.days)]
+
+    def _without_days(self) -> list[nodes.Node]:
+        """With no usable day, list every talk (and the day pages) all the same.
+
+        Nothing can be scheduled, but no talk may drop out of the navigation
+        over a typo in ``conf.py``: the overview lists them all, as talks
+        without a day, and its toctree holds them; a day page says why it is
+        empty.
+        """
+        if self._folder() in self._unusable_days(None):
+            note = _("This day has no valid date in conference_days; its talks are "
+                     "listed on the overview under 'Talks without a day'.")
+            return [render.text_paragraph(note, ["conference-empty-day"])]
+        self.record("overview")
+        talks = other_talks(self.domain)
+        result: list[nodes.Node] = []
+        if talks:
+            result.append(render.day_rubric(_("Talks without a day"), None))
+            result.append(render.talk_list(talks, with_day=True, language=self.config.language))
+        entries = [doc for doc in (f"{folder}/index" for folder in self._unusable_days(None))
+                   if doc in self.env.found_docs and doc != self.env.docname]
+        entries.extend(unique_docnames(talks, self.env.docname))
+        result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
+        return result
 
     def _day(self, info: ConferenceInfo) -> str | None:
         folder = self.env.docname.split("/", 1)[0]
