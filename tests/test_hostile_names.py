@@ -273,3 +273,53 @@ def test_emptying_conference_days_removes_the_exports(tmp_path: Path) -> None:
     build(srcdir, conference_days={})
     assert not any((outdir / name).exists() for name in
                    ("schedule.ics", "schedule.json", "schedule.xml", "calendar"))
+
+
+def export_warnings(app: SphinxTestApp) -> list[Warned]:
+    return sorted(warned for warned in warnings_of(app) if warned.type == "conference.export")
+
+
+def test_a_file_that_cannot_be_written_costs_only_that_file(tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path / "src")
+    blocked = srcdir / "_build" / "html" / "calendar" / "friday-lunch.ics"
+    blocked.mkdir(parents=True)  # a folder where the talk's calendar goes
+    app = build(srcdir)
+    (warned,) = export_warnings(app)
+    assert (warned.file, warned.line) == ("friday/lunch.rst", line("friday/lunch.rst",
+                                                                    ".. talk::"))
+    assert warned.message.startswith("calendar/friday-lunch.ics not written: ")
+    outdir = Path(app.outdir)
+    assert len(events(outdir / "schedule.ics")) == talk_count(app)
+    assert (outdir / "calendar" / "saturday-lunch.ics").is_file()
+    assert (outdir / "schedule.xml").is_file()
+
+
+def test_a_talk_a_writer_fails_on_is_left_out_of_that_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conference.exporters import ical
+
+    real_event = ical._event
+
+    def failing_event(info, talk, url, stamp):  # type: ignore[no-untyped-def]
+        if talk.docname == "saturday/lunch-again":
+            raise RuntimeError("injected failure")
+        return real_event(info, talk, url, stamp)
+
+    monkeypatch.setattr(ical, "_event", failing_event)
+    app = build(copy_root(tmp_path / "src"))
+    where = ("saturday/lunch-again.rst", line("saturday/lunch-again.rst", ".. talk::"))
+    assert [(warned.file, warned.line, warned.message) for warned in export_warnings(app)] == [
+        (*where, "calendar/saturday-lunch-2.ics not written: RuntimeError('injected failure')"),
+        (*where, "talk 'saturday-lunch-2' left out of calendar/saturday.ics: "
+                 "RuntimeError('injected failure')"),
+        (*where, "talk 'saturday-lunch-2' left out of schedule.ics: "
+                 "RuntimeError('injected failure')"),
+    ]
+    outdir = Path(app.outdir)
+    assert len(events(outdir / "schedule.ics")) == talk_count(app) - 1
+    assert [str(event["SUMMARY"]) for event in events(outdir / "calendar/saturday.ics")
+            ].count("Lunch") == 1
+    assert not (outdir / "calendar" / "saturday-lunch-2.ics").exists()
+    frab = json.loads((outdir / "schedule.json").read_text(encoding="utf-8"))
+    assert "saturday-lunch-2" in json.dumps(frab)  # frab has no calendar events to fail

@@ -85,7 +85,7 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     changed: list[str] = []
     kept: set[Path] = set()
     for path, (make, held) in makers.items():
-        data = _make(path, make, held)
+        data = _make(path, outdir, make, held)
         if data is None:
             continue
         try:
@@ -104,7 +104,7 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     )
 
 
-def _make(path: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
+def _make(path: str, outdir: Path, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
     """The bytes of one export, without the talks its writer fails on.
 
     A writer that fails is run on each talk alone to find the ones it cannot
@@ -116,6 +116,9 @@ def _make(path: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
         return make(held)
     except Exception as exc:
         failure: Exception = exc
+    if len(held) < 2:
+        _export_warning(f"{path} not written: {failure!r}", held, outdir / path)
+        return None
     culprits = {talk: error for talk in held if (error := _failure(make, talk)) is not None}
     for talk, error in culprits.items():
         logger.warning("talk %r left out of %s: %r", talk.id, path, error,
@@ -126,7 +129,7 @@ def _make(path: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
             return make(tuple(talk for talk in held if talk not in culprits))
         except Exception as exc:
             failure = exc
-    _export_warning(f"{path} not written: {failure!r}", held, None)
+    _export_warning(f"{path} not written: {failure!r}", held, outdir / path)
     return None
 
 
@@ -139,13 +142,9 @@ def _failure(make: FileMaker, talk: Talk) -> Exception | None:
     return None
 
 
-def _export_warning(message: str, held: tuple[Talk, ...], file: Path | None) -> None:
+def _export_warning(message: str, held: tuple[Talk, ...], file: Path) -> None:
     """A ``conference.export`` warning at the one talk a file is about, else at the file."""
-    location: tuple[str, int] | str | None
-    if len(held) == 1:
-        location = (held[0].docname, held[0].lineno)
-    else:
-        location = str(file) if file is not None else None
+    location = (held[0].docname, held[0].lineno) if len(held) == 1 else str(file)
     logger.warning(message, location=location, type="conference", subtype="export")
 
 
@@ -164,8 +163,8 @@ def remove_exports(app: Sphinx, outdir: Path) -> list[Path]:
     removed = []
     for path in candidates:
         relative = path.relative_to(outdir)
-        if path.is_file() and not any((folder / relative).exists() for folder in extra):
-            path.unlink()
+        if (path.is_file() and not any((folder / relative).exists() for folder in extra)
+                and _unlink(path)):
             removed.append(path)
     if calendars.is_dir() and not any(calendars.iterdir()):
         calendars.rmdir()
@@ -209,7 +208,16 @@ def _prune_calendars(folder: Path, keep: set[Path]) -> list[Path]:
     """Delete the ``.ics`` files in ``folder`` that are not in ``keep``."""
     if not folder.is_dir():
         return []
-    stale = sorted(path for path in folder.glob("*.ics") if path not in keep)
-    for path in stale:
+    stale = sorted(path for path in folder.glob("*.ics") if path not in keep and path.is_file())
+    return [path for path in stale if _unlink(path)]
+
+
+def _unlink(path: Path) -> bool:
+    """Delete an export file; a file that cannot be deleted is a warning, not an error."""
+    try:
         path.unlink()
-    return stale
+    except OSError as exc:
+        logger.warning("stale export not removed: %s", exc, location=str(path),
+                       type="conference", subtype="export")
+        return False
+    return True
