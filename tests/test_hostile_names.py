@@ -323,3 +323,34 @@ def test_a_talk_a_writer_fails_on_is_left_out_of_that_file_alone(
     assert not (outdir / "calendar" / "saturday-lunch-2.ics").exists()
     frab = json.loads((outdir / "schedule.json").read_text(encoding="utf-8"))
     assert "saturday-lunch-2" in json.dumps(frab)  # frab has no calendar events to fail
+
+
+def output_files(outdir: Path) -> dict[str, bytes]:
+    return {path.relative_to(outdir).as_posix(): path.read_bytes()
+            for path in sorted(outdir.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("edit", ["add", "delete"])
+def test_ids_that_change_with_another_page_rebuild_like_a_clean_build(
+    tmp_path: Path, edit: str
+) -> None:
+    """A second "Keynote" renames the first one's id although its page did not change."""
+    srcdir = copy_root(tmp_path / "src")
+    second = srcdir / "saturday" / "keynote.rst"
+    text = "Keynote\n=======\n\n.. talk::\n   :presenter: Sat Keynote\n   :time: 09:00-10:00\n"
+    if edit == "delete":
+        second.write_text(text, encoding="utf-8")
+    build(srcdir)
+    if edit == "add":
+        second.write_text(text, encoding="utf-8")
+    else:
+        second.unlink()
+    incremental = build(srcdir)
+    clean_dir = tmp_path / "clean"
+    shutil.copytree(srcdir, clean_dir, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_dir)
+    ours, theirs = output_files(Path(incremental.outdir)), output_files(Path(clean.outdir))
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    keynote = "friday-keynote" if edit == "add" else "keynote"
+    assert calendar_links(incremental, "friday/keynote.html")[0] == f"../calendar/{keynote}.ics"
