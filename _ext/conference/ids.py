@@ -11,10 +11,11 @@ actually gets. The rules (documented in the README):
   another conference, and no warning: every real programme repeats titles.
   Two that are still alike (two lunches on one day) are numbered ``-2``,
   ``-3``, … in document order.
-* An explicit ``:name:`` is honoured unless another talk asks for the same id;
-  then the first talk in document order keeps it if it is the only one that
-  got the id from its title or, among ``:name:`` talks only, the first one
-  does. Every talk whose ``:name:`` loses is warned about (``duplicate``).
+* An explicit ``:name:`` is honoured unless another talk asks for the same id.
+  Then a talk that asks for it by its title keeps it (if it is the only one);
+  with none, the first ``:name:`` in document order does. Every other talk
+  that asked for it by ``:name:`` is warned about (``duplicate``) and given a
+  derived id as above.
 * An id that is already a label (``search``, ``genindex``, an explicit
   ``.. _my-label:``) is never taken over: every talk asking for it is
   warned about (``label``) and given a derived id as above.
