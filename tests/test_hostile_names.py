@@ -49,9 +49,9 @@ def copy_root(dest: Path) -> Path:
     return dest
 
 
-def build(srcdir: Path, **overrides: object) -> SphinxTestApp:
+def build(srcdir: Path, parallel: int = 0, **overrides: object) -> SphinxTestApp:
     app = SphinxTestApp("html", srcdir=srcdir, status=StringIO(), warning=StringIO(),
-                        confoverrides=overrides)
+                        confoverrides=overrides, parallel=parallel)
     try:
         app.build()
     finally:
@@ -301,7 +301,7 @@ def test_a_talk_a_writer_fails_on_is_left_out_of_that_file_alone(
 
     real_event = ical._event
 
-    def failing_event(info, talk, url, stamp):  # type: ignore[no-untyped-def]
+    def failing_event(info, talk, url, stamp):
         if talk.docname == "saturday/lunch-again":
             raise RuntimeError("injected failure")
         return real_event(info, talk, url, stamp)
@@ -354,3 +354,11 @@ def test_ids_that_change_with_another_page_rebuild_like_a_clean_build(
     assert [name for name in ours if ours[name] != theirs[name]] == []
     keynote = "friday-keynote" if edit == "add" else "keynote"
     assert calendar_links(incremental, "friday/keynote.html")[0] == f"../calendar/{keynote}.ics"
+
+
+def test_ids_do_not_depend_on_read_order(built: SphinxTestApp, tmp_path: Path) -> None:
+    parallel = build(copy_root(tmp_path / "src"), parallel=2)
+    serial, forked = output_files(Path(built.outdir)), output_files(Path(parallel.outdir))
+    assert sorted(serial) == sorted(forked)
+    assert [name for name in serial if serial[name] != forked[name]] == []
+    assert sorted(warnings_of(parallel)) == expected()

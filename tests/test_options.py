@@ -19,7 +19,7 @@ class Recorder(Directive):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[LenientOptions] = LenientOptions(  # type: ignore[assignment]
+    option_spec: ClassVar[LenientOptions] = LenientOptions(
         {name: directives.unchanged for name in ("presenter", "time", "name")})
     seen: ClassVar[list[dict[str, Any]]] = []
 
@@ -30,7 +30,7 @@ class Recorder(Directive):
 
 
 class Strict(Recorder):
-    option_spec: ClassVar[dict[str, Any]] = {"presenter": directives.unchanged}  # type: ignore[assignment]
+    option_spec: ClassVar[dict[str, Any]] = {"presenter": directives.unchanged}
 
 
 @pytest.fixture(autouse=True)
