@@ -362,3 +362,23 @@ def test_ids_do_not_depend_on_read_order(built: SphinxTestApp, tmp_path: Path) -
     assert sorted(serial) == sorted(forked)
     assert [name for name in serial if serial[name] != forked[name]] == []
     assert sorted(warnings_of(parallel)) == expected()
+
+
+def test_a_day_that_cannot_name_a_file_costs_only_its_calendar(tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path / "src")
+    (srcdir / "other").mkdir()
+    (srcdir / "other" / "odd-day.rst").write_text(
+        "Odd Day\n=======\n\n.. schedule:: .odd\n", encoding="utf-8")
+    app = build(srcdir, conference_days={"friday": "2013-03-15", "saturday": "2013-03-16",
+                                         ".odd": "2013-03-17"})
+    (warned,) = export_warnings(app)
+    assert (warned.file, warned.line) == ("conf.py", line("conf.py", "conference_days = {"
+                                                          '"friday": "2013-03-15", "saturday": '
+                                                          '"2013-03-16"}'))
+    assert warned.message.startswith("day '.odd' gets no calendar file: ")
+    outdir = Path(app.outdir)
+    assert len(events(outdir / "schedule.ics")) == talk_count(app)
+    assert (outdir / "calendar" / "friday.ics").is_file()
+    assert not list(outdir.rglob(".odd*"))
+    odd = page(app, "other/odd-day.html").select_one("div.body")
+    assert "Add this day to your calendar" not in odd.get_text()  # an empty day has no link

@@ -53,10 +53,16 @@ def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
         if not keep:
             holder.parent.remove(holder)
             continue
-        for reference in holder.findall(nodes.reference):
+        for reference in list(holder.findall(nodes.reference)):
             if "conference_export" in reference:
-                reference["refuri"] = _export_uri(builder, docname,
-                                                  _export_key(app, reference))
+                try:
+                    uri = _export_uri(builder, docname, _export_key(app, reference))
+                except ValueError:
+                    # No such file (a day folder that cannot name one, reported
+                    # by the exports): the label stays, as text.
+                    reference.replace_self(nodes.Text(reference.astext()))
+                    continue
+                reference["refuri"] = uri
                 del reference["conference_export"]
         holder.replace_self(holder.children)
 

@@ -31,8 +31,9 @@ def schedule_makers(
 
     The whole-schedule files, one calendar per conference day (even an empty
     one, so day links never break) and one per talk that
-    :func:`talk_has_calendar` accepts. Raises :class:`ValueError` when a day
-    folder cannot name a file (see :func:`export_path`).
+    :func:`talk_has_calendar` accepts. A day whose folder cannot name a file
+    (see :func:`export_path`) gets no calendar of its own: that is the
+    caller's to report.
     """
     makers: dict[str, tuple[FileMaker, tuple[Talk, ...]]] = {
         export_path("ics"): (partial(_whole_calendar, info, talk_url, stamp), tuple(talks)),
@@ -40,8 +41,12 @@ def schedule_makers(
         export_path("xml"): (partial(_xml, info, talk_url, language), tuple(talks)),
     }
     for day in info.days:
-        makers[export_path("day", day)] = (partial(_day, info, talk_url, stamp, day),
-                                           tuple(talk for talk in talks if talk.day == day))
+        try:
+            path = export_path("day", day)
+        except ValueError:
+            continue
+        makers[path] = (partial(_day, info, talk_url, stamp, day),
+                        tuple(talk for talk in talks if talk.day == day))
     for talk in conference_talks(info, talks):
         if talk_has_calendar(info, talk):
             makers[export_path("talk", talk.id)] = (partial(_talk, info, talk_url, stamp),
@@ -60,7 +65,10 @@ def schedule_files(
     """Every export of the schedule: outdir-relative POSIX path -> contents.
 
     The files of :func:`schedule_makers`, each made from all its talks.
+    Raises :class:`ValueError` when a day folder cannot name a file.
     """
+    for day in info.days:
+        export_path("day", day)
     makers = schedule_makers(info, talks, talk_url, stamp=stamp, language=language)
     return {path: make(held) for path, (make, held) in makers.items()}
 
