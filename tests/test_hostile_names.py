@@ -273,6 +273,10 @@ def test_emptying_conference_days_removes_the_exports(tmp_path: Path) -> None:
     build(srcdir, conference_days={})
     assert not any((outdir / name).exists() for name in
                    ("schedule.ics", "schedule.json", "schedule.xml", "calendar"))
+    clean = build(copy_root(tmp_path / "clean"), conference_days={})
+    ours, theirs = output_files(outdir), output_files(Path(clean.outdir))
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
 
 
 def export_warnings(app: SphinxTestApp) -> list[Warned]:
