@@ -97,6 +97,14 @@ def expected() -> list[Warned]:
                "conference.label",
                "talk id 'my-label' is already the label 'my-label' of index; this talk's id "
                "is 'friday-my-label'"),
+        Warned("friday/index.rst", line("friday/index.rst", ".. schedule::"),
+               "conference.schedule", "schedule directive takes no content; ignored"),
+        Warned("saturday/index.rst", line("saturday/index.rst", ".. schedule:: saturday please"),
+               "conference.schedule", "unknown day 'saturday please'; expected one of friday, "
+               "saturday. Showing 'saturday' instead"),
+        Warned("presenters.rst", line("presenters.rst", ".. presenters:: everyone"),
+               "conference.index", "presenters directive takes no argument; 'everyone' "
+               "ignored"),
     ])
 
 
@@ -120,6 +128,8 @@ def test_each_case_is_exactly_its_located_warning(built: SphinxTestApp) -> None:
 
 
 def test_no_talk_is_lost(built: SphinxTestApp) -> None:
+    people = page(built, "presenters.html").select_one("div.body").get_text(" ", strip=True)
+    assert "Twice, Bob" in people or "Bob Twice" in people
     for day in ("friday", "saturday"):
         rows = page(built, f"{day}/index.html").select("table.conference-schedule tbody tr")
         listed = {row.select_one("a")["href"].split("#")[0] for row in rows}

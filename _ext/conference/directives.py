@@ -291,9 +291,31 @@ def _inverted(person: Presenter) -> str:
 
 
 class ViewDirective(ConferenceDirective):
-    """A directive whose output is made from talks on other pages."""
+    """A directive whose output is made from talks on other pages.
+
+    It accepts any argument text and content, so that a stray word or an
+    indented line is a warning (see :meth:`ignore_extras`) rather than a
+    docutils error that drops the schedule, and with it the toctree that
+    holds the talks.
+    """
 
     kind: ClassVar[str]
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def ignore_extras(self, name: str, takes_argument: bool) -> None:
+        """Warn (deferred) about what this directive does not read: content, an argument."""
+        if self.content:
+            self.defer(self.subtype, f"{name} directive takes no content; ignored")
+        if self.arguments and not takes_argument:
+            self.defer(self.subtype, f"{name} directive takes no argument; "
+                       f"{self.arguments[0]!r} ignored")
+
+    @property
+    def subtype(self) -> str:
+        """The warning subtype of this directive's own problems."""
+        return "schedule" if self.kind == "day" else "index"
 
     def record(self, kind: str, key: str = "") -> None:
         """Remember what this view rendered from, so a stale page can be re-read."""
@@ -318,10 +340,10 @@ class ScheduleDirective(ViewDirective):
     """
 
     kind = "day"
-    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         """Render the day or overview schedule and its hidden toctree."""
+        self.ignore_extras("schedule", takes_argument=True)
         info = self.info
         if info is None and not self.config.conference_days:
             self.defer("config", "schedule directive needs conference_days in conf.py")
@@ -463,6 +485,7 @@ class IndexDirective(ViewDirective):
 
     def run(self) -> list[nodes.Node]:
         """Record the view and render the index, or warn about a second one."""
+        self.ignore_extras(self.kind, takes_argument=False)
         if self.already_on_page():
             self.defer("index", f"a page can hold only one {self.kind} index")
             return []
