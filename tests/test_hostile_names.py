@@ -344,21 +344,32 @@ def output_files(outdir: Path) -> dict[str, bytes]:
             for path in sorted(outdir.rglob("*")) if path.is_file()}
 
 
-@pytest.mark.parametrize("edit", ["add", "delete"])
+KEYNOTE = "Keynote\n=======\n\n.. talk::\n   :presenter: Sat Keynote\n   :time: 09:00-10:00\n"
+LABEL = "\n.. _keynote:\n\nThe Keynote Label\n-----------------\n\nA page's own label.\n"
+
+
+@pytest.mark.parametrize("edit", ["add", "delete", "label", "unlabel"])
 def test_ids_that_change_with_another_page_rebuild_like_a_clean_build(
     tmp_path: Path, edit: str
 ) -> None:
-    """A second "Keynote" renames the first one's id although its page did not change."""
+    """A second "Keynote", or a label "keynote", renames a talk whose page did not change."""
     srcdir = copy_root(tmp_path / "src")
     second = srcdir / "saturday" / "keynote.rst"
-    text = "Keynote\n=======\n\n.. talk::\n   :presenter: Sat Keynote\n   :time: 09:00-10:00\n"
+    index = srcdir / "index.rst"
+    original = index.read_text(encoding="utf-8")
     if edit == "delete":
-        second.write_text(text, encoding="utf-8")
+        second.write_text(KEYNOTE, encoding="utf-8")
+    if edit == "unlabel":
+        index.write_text(original + LABEL, encoding="utf-8")
     build(srcdir)
     if edit == "add":
-        second.write_text(text, encoding="utf-8")
-    else:
+        second.write_text(KEYNOTE, encoding="utf-8")
+    elif edit == "delete":
         second.unlink()
+    elif edit == "label":
+        index.write_text(original + LABEL, encoding="utf-8")
+    else:
+        index.write_text(original, encoding="utf-8")
     incremental = build(srcdir)
     clean_dir = tmp_path / "clean"
     shutil.copytree(srcdir, clean_dir, ignore=shutil.ignore_patterns("_build"))
@@ -366,8 +377,15 @@ def test_ids_that_change_with_another_page_rebuild_like_a_clean_build(
     ours, theirs = output_files(Path(incremental.outdir)), output_files(Path(clean.outdir))
     assert sorted(ours) == sorted(theirs)
     assert [name for name in ours if ours[name] != theirs[name]] == []
-    keynote = "friday-keynote" if edit == "add" else "keynote"
+    keynote = "keynote" if edit in {"delete", "unlabel"} else "friday-keynote"
     assert calendar_links(incremental, "friday/keynote.html")[0] == f"../calendar/{keynote}.ics"
+    labels = incremental.env.domains.standard_domain.labels
+    owner = {"add": None, "label": "index"}.get(edit, "friday/keynote")
+    assert labels.get("keynote", (None,))[0] == owner
+    # The warnings about the edited state: those of a clean build, not Sphinx's own.
+    label_warnings = [warned for warned in warnings_of(incremental)
+                      if "label" in warned.type or "label" in warned.message]
+    assert not [warned for warned in label_warnings if not warned.type.startswith("conference")]
 
 
 def test_ids_do_not_depend_on_read_order(built: SphinxTestApp, tmp_path: Path) -> None:
