@@ -22,7 +22,9 @@ language = "en"
 # Read the Docs builds with -W but not -n: be nitpicky there too.
 nitpicky = True
 
-extensions = ["conference"]
+# Talk pages may be Markdown (MyST) as well as reStructuredText.
+extensions = ["myst_parser", "conference"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 conference_days = {
     "thursday": "2013-03-14",
@@ -34,10 +36,15 @@ conference_timezone = "America/Los_Angeles"
 conference_name = "PyCon US 2013"
 conference_acronym = "pycon2013"
 conference_location = "Santa Clara, CA"
+conference_venue = "Santa Clara Convention Center"
+conference_city = "Santa Clara, CA"
 
 exclude_patterns = [
+    # Hidden folders (.pytest_cache, .git, ...): their README.md is no page.
+    ".*",
     "_build",
     ".venv",
+    ".venv-sphinx*",
     "_ext",
     "tests",
     "bench",

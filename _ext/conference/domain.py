@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .chapters import Chapter
+
 
 class ConferenceXRefRole(XRefRole):
     """A cross-reference role that also works without its domain prefix.
@@ -76,7 +78,9 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> ``(navigation digest, {docname: view
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
-        output -> the docnames whose pages it holds (see ``cleanup``).
+        output -> {docname: source file} of the pages it holds (see ``cleanup``).
+    ``chapters``
+        docname -> talk anchor -> the talk's chapters (see ``chapters``).
     ``labels``
         std label name -> the value :func:`sync_std_labels` gave it, so that
         exactly those can be taken away again.
@@ -95,12 +99,22 @@ class ConferenceDomain(Domain):
         "problems": {},
         "navigation": {},
         "outputs": {},
+        "chapters": {},
         "labels": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
         "presenter": "unknown presenter %(target)r",
     }
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> ConferenceDomain:
+        """This build's ``conf`` domain, typed as such.
+
+        ``env.domains[name]`` is typed as a plain ``Domain``; ``setup()``
+        registers this class under ``name``, so the instance is one of it.
+        """
+        return cast("ConferenceDomain", env.domains[cls.name])
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -115,7 +129,8 @@ class ConferenceDomain(Domain):
     @property
     def talks_by_doc(self) -> dict[str, list[Talk]]:
         """Docname -> talks on that page (the stored data itself)."""
-        return self.data["talks"]
+        talks: dict[str, list[Talk]] = self.data["talks"]
+        return talks
 
     def note_talk(self, talk: Talk) -> None:
         """Record a talk read from ``talk.docname``."""
@@ -125,6 +140,16 @@ class ConferenceDomain(Domain):
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
+        """Record the chapters of the talks on ``docname``, by talk anchor."""
+        self.data["chapters"][docname] = chapters
+
+    def chapters_of(self, talk: Talk) -> tuple[Chapter, ...]:
+        """The chapters of ``talk``'s recording, in order (see ``chapters``)."""
+        found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
+            talk.anchor, ())
+        return found
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.
@@ -154,13 +179,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -265,7 +290,8 @@ class ConferenceDomain(Domain):
 
     def index_page(self, kind: str) -> str | None:
         """The page holding the ``presenters`` or ``tracks`` index, if any."""
-        for docname in sorted(self.data["views"]):
+        docnames: list[str] = sorted(self.data["views"])
+        for docname in docnames:
             if any(view.kind == kind for view in self.data["views"][docname]):
                 return docname
         return None
@@ -303,7 +329,8 @@ class ConferenceDomain(Domain):
             if page is None or person.id not in self.presenters():
                 # A talk header names its presenters whether or not the site
                 # has a presenters page; there, the name stays plain text.
-                return contnode if node.get("optional") else None
+                # Sphinx puts whatever node comes back in place of the xref.
+                return cast("nodes.reference", contnode) if node.get("optional") else None
             return make_refnode(builder, fromdocname, page, person.id, contnode, person.name)
         return None
 
@@ -372,7 +399,7 @@ def remove_std_labels(env: BuildEnvironment) -> None:
     exactly as they were given are removed, so a page's own label survives.
     """
     std = env.domains.standard_domain
-    domain = cast("ConferenceDomain", env.domains[ConferenceDomain.name])
+    domain = ConferenceDomain.of(env)
     for name, value in domain.data["labels"].items():
         if std.labels.get(name) == value:
             del std.labels[name]
@@ -395,7 +422,7 @@ def sync_std_labels(env: BuildEnvironment) -> None:
     """
     remove_std_labels(env)
     std = env.domains.standard_domain
-    domain = cast("ConferenceDomain", env.domains[ConferenceDomain.name])
+    domain = ConferenceDomain.of(env)
     given: dict[str, tuple[str, str, str]] = {}
     for talk_id, talk in domain.talks.items():
         value = (talk.docname, talk.anchor, talk.title)

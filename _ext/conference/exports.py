@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from . import exporters
@@ -66,7 +67,7 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
         if removed:
             logger.info("schedule exports: %d removed (no conference_days)", len(removed))
         return
-    domain: ConferenceDomain = app.env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(app.env)
     talks = conference_order(domain.talks.values())
     for talk in talks:
         if talk.day in info.days and talk.date is not None and not talk_has_calendar(info, talk):
@@ -210,7 +211,7 @@ def talk_url_for(builder: Builder) -> TalkUrl:
 
     def page_url(talk: Talk) -> str:
         uri = builder.get_target_uri(talk.docname)
-        if uri.startswith("#"):
+        if uri.startswith("#") and isinstance(builder, StandaloneHTMLBuilder):
             # singlehtml: every page is a fragment of the root document's file.
             uri = quote(builder.config.root_doc) + builder.out_suffix
         return f"{urljoin(base, uri)}#{talk.anchor}"

@@ -42,6 +42,18 @@ def export_reference(label: str, kind: str, key: str = "") -> nodes.reference:
     return nodes.reference(label, label, refuri="", conference_export=f"{kind}:{key}")
 
 
+def talk_export_reference(label: str, kind: str, talk: Talk) -> nodes.reference:
+    """A link to one of ``talk``'s own exported files (its calendar, its chapters).
+
+    The file is named by the talk's final id, which is only known once every
+    page is read (see :mod:`conference.ids`): the link names the talk by page
+    and anchor, and ``transforms`` resolves it when the page is written.
+    """
+    reference = export_reference(label, kind, talk.anchor)
+    reference["conference_talkdoc"] = talk.docname
+    return reference
+
+
 def text_paragraph(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:
     """A paragraph of plain text (escaped by every writer)."""
     return nodes.paragraph(text, text, classes=list(classes))
@@ -129,6 +141,10 @@ def talk_header(
 ) -> nodes.field_list:
     """The block under a talk's title: who, where, when, and links."""
     fields = nodes.field_list(classes=["conference-talk-meta"])
+    if talk.cancelled:
+        fields += field(_("Status"), nodes.Text(_("Cancelled")))
+    if talk.subtitle:
+        fields += field(_("Subtitle"), nodes.Text(talk.subtitle))
     if talk.presenters:
         label = _("Presenters") if len(talk.presenters) > 1 else _("Presenter")
         fields += field(label, *presenter_nodes(talk.presenters, link=True))
@@ -138,6 +154,8 @@ def talk_header(
         fields += field(_("Track"), nodes.Text(talk.track))
     if talk.room:
         fields += field(_("Room"), nodes.Text(talk.room))
+    if talk.language:
+        fields += field(_("Language"), nodes.Text(talk.language))
     when = when_text(talk, info, language)
     if when:
         fields += field(_("When"), nodes.Text(when))
@@ -145,16 +163,13 @@ def talk_header(
         (_("Official page"), talk.url),
         (_("Video"), talk.video),
         (_("Slides"), talk.slides),
+        *((title or url, url) for title, url in talk.links),
     ) if url]
     if links:
         fields += links_field(links)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
-        # The anchor names the talk: its final id is only known once every
-        # page is read (see conference.ids), so the link is resolved when written.
-        reference = export_reference(_("Add to calendar"), "talk", talk.anchor)
-        reference["conference_talkdoc"] = talk.docname
-        holder += field(_("Calendar"), reference)
+        holder += field(_("Calendar"), talk_export_reference(_("Add to calendar"), "talk", talk))
         fields += holder
     return fields
 
@@ -209,7 +224,8 @@ def schedule_table(talks: Sequence[Talk]) -> nodes.table:
             title += nodes.Text(f" ({talk.kind})")
         presenters = nodes.paragraph()
         presenters.extend(presenter_nodes(talk.presenters, link=False))
-        cells = [text_paragraph(slot_text(talk.time)), title, presenters,
+        when = _("Cancelled") if talk.cancelled else slot_text(talk.time)
+        cells = [text_paragraph(when), title, presenters,
                  text_paragraph(talk.track)]
         if show_room:
             cells.append(text_paragraph(talk.room))
@@ -242,6 +258,8 @@ def talk_list(
         if when:
             paragraph += nodes.Text(", ".join(when) + " ")
         paragraph += entry_xref(talk)
+        if talk.cancelled:
+            paragraph += nodes.Text(f" ({_('cancelled')})")
         if with_presenters and talk.presenters:
             paragraph += nodes.Text(" — ")
             paragraph.extend(presenter_nodes(talk.presenters, link=False))

@@ -9,7 +9,7 @@ talk's links spelled out as URLs rather than as labels.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -33,12 +33,9 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """``doctree-resolved``: the builder-dependent parts of talk pages and schedules."""
     resolve_export_links(app, doctree, docname)
     if app.builder.format != "html":
-        for links_row in list(doctree.findall(_is_links_field)):
+        links_rows = [row for row in doctree.findall(nodes.field) if LINKS_CLASS in row["classes"]]
+        for links_row in links_rows:
             links_row.replace_self(spelled_out_links(links_row))
-
-
-def _is_links_field(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.field) and LINKS_CLASS in node["classes"]
 
 
 def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -68,14 +65,14 @@ def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def _export_key(app: Sphinx, reference: nodes.reference) -> str:
-    """``kind:key`` of an export link; a talk's calendar is named by its final id."""
+    """``kind:key`` of an export link; a talk's own files are named by its final id."""
     export: str = reference["conference_export"]
     talkdoc = reference.attributes.pop("conference_talkdoc", None)
     if talkdoc is None:
         return export
-    domain = cast("ConferenceDomain", app.env.domains[ConferenceDomain.name])
-    talk = domain.talk_at(talkdoc, export.partition(":")[2])
-    return f"talk:{talk.id}" if talk is not None else export
+    kind, _, anchor = export.partition(":")
+    talk = ConferenceDomain.of(app.env).talk_at(talkdoc, anchor)
+    return f"{kind}:{talk.id}" if talk is not None else export
 
 
 def _export_uri(builder: Builder, docname: str, export: str) -> str:

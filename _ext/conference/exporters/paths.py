@@ -12,8 +12,9 @@ from typing import Final, Literal, TypeAlias
 from ..model import ConferenceInfo, Talk
 
 #: ``ics``, ``json``, ``xml``: the whole schedule; ``day``: one day's calendar
-#: (key: the day folder); ``talk``: one talk's calendar (key: the talk id).
-ExportKind: TypeAlias = Literal["ics", "json", "xml", "day", "talk"]
+#: (key: the day folder); ``talk``: one talk's calendar (key: the talk id);
+#: ``chapters``: one talk's WebVTT chapters (key: the talk id).
+ExportKind: TypeAlias = Literal["ics", "json", "xml", "day", "talk", "chapters"]
 
 _SCHEDULE_FILES: Final[dict[str, str]] = {
     "ics": "schedule.ics",
@@ -22,6 +23,8 @@ _SCHEDULE_FILES: Final[dict[str, str]] = {
 }
 #: Folder of the per-day and per-talk calendars.
 CALENDAR_DIR: Final = "calendar"
+#: Folder of the per-talk WebVTT chapters.
+CHAPTERS_DIR: Final = "chapters"
 #: Longest file name stem a key gives. File systems refuse names over 255
 #: bytes (a 300-character title is ``File name too long``); a longer key is cut
 #: and a digest of the whole key appended, so two long keys never share a file.
@@ -43,10 +46,12 @@ def export_path(kind: ExportKind, key: str | None = None) -> str:
         if key is not None:
             raise ValueError(f"export {kind!r} takes no key, got {key!r}")
         return _SCHEDULE_FILES[kind]
-    if kind not in ("day", "talk"):
+    if kind not in ("day", "talk", "chapters"):
         raise ValueError(f"unknown export kind {kind!r}")
     if not key or key.startswith(".") or any(char in "/\\" or ord(char) < 32 for char in key):
         raise ValueError(f"{key!r} cannot name a calendar file")
+    if kind == "chapters":
+        return f"{CHAPTERS_DIR}/{_bounded_stem(key)}.vtt"
     return f"{CALENDAR_DIR}/{_bounded_stem(key)}.ics"
 
 
