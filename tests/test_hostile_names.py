@@ -22,6 +22,7 @@ from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 from test_bad_input import Warned, warnings_of
 
+from conference.directives import TalkDirective
 from conference.exporters.paths import MAX_STEM
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-hostile-names"
@@ -75,8 +76,8 @@ def expected() -> list[Warned]:
     typos = "friday/typos.rst"
     return sorted([
         Warned(typos, line(typos, ":speaker: Ada Lovelace"), "conference.option",
-               "unknown option :speaker: ignored (known options: :presenter:, :track:, "
-               ":room:, :kind:, :url:, :video:, :slides:, :time:, :date:, :name:)"),
+               "unknown option :speaker: ignored (known options: "
+               f"{', '.join(f':{name}:' for name in TalkDirective.option_spec)})"),
         Warned(typos, line(typos, ":presenter: Carol Twice"), "conference.option",
                "option :presenter: is given more than once; the first value 'Bob Twice' "
                "is used, 'Carol Twice' is ignored"),

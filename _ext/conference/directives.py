@@ -137,7 +137,9 @@ class TalkDirective(ConferenceDirective):
             language=self._text("language"),
             session_type=self._text("type"),
             cancelled=self._cancelled(),
-            raw_title=title,
+            # A substitution in the heading is only resolved later: then the
+            # title as the page shows it (process_doc) is the one to export.
+            raw_title="" if self._substituted(section) else title,
             links=self._parsed("links", parse_links, "url") or (),
         )
         self.domain.note_talk(talk)
@@ -166,6 +168,11 @@ class TalkDirective(ConferenceDirective):
         while node is not None and not isinstance(node, nodes.section):
             node = node.parent
         return node
+
+    def _substituted(self, section: nodes.section | None) -> bool:
+        if self.arguments or section is None or not isinstance(section[0], nodes.title):
+            return False
+        return any(True for _ in section[0].findall(nodes.substitution_reference))
 
     def _option_problems(self, problems: tuple[OptionProblem, ...]) -> None:
         """Warn about each typo in the option block, at its own line."""
