@@ -12,9 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -113,41 +112,3 @@ class SiteBuilds:
         """The output folder of a successful, warning-free ``builder`` build."""
         assert_succeeded(self.result(builder))
         return self.outdir(builder)
-
-
-class _RecordingApp:
-    """Stands in for ``Sphinx`` while the extension's ``setup()`` runs: records connections."""
-
-    def __init__(self) -> None:
-        self.connections: list[tuple[str, Callable[..., Any]]] = []
-
-    def connect(self, event: str, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
-        self.connections.append((event, callback))
-        return len(self.connections)
-
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        return lambda *args, **kwargs: None
-
-
-def exports_wired() -> bool:
-    """Whether the extension's ``setup()`` connects the schedule exports writer.
-
-    Decides whether checks of the calendar files are expected to pass yet; those
-    checks are strict xfails otherwise, so they fail as soon as exports work. When
-    ``setup()`` needs more of Sphinx than this stand-in offers, the answer is "wired":
-    the checks then run for real instead of being expected to fail.
-    """
-    if str(REPO / "_ext") not in sys.path:
-        sys.path.insert(0, str(REPO / "_ext"))
-    import conference
-    from conference import exports
-
-    app = _RecordingApp()
-    try:
-        conference.setup(app)  # type: ignore[arg-type]
-    except Exception:
-        return True
-    return any(
-        event == "build-finished" and callback is exports.write_exports
-        for event, callback in app.connections
-    )

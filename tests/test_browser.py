@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from sitebuild import SiteBuilds, copy_site, exports_wired
+from sitebuild import SiteBuilds, copy_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -338,7 +338,6 @@ def test_next_walks_the_whole_schedule_and_previous_walks_back(driver, base, con
     assert back == walk[::-1]
 
 
-@pytest.mark.xfail(not exports_wired(), reason="exports not wired", strict=True)
 def test_add_to_calendar_serves_a_calendar_file(driver, base, console) -> None:
     from selenium.webdriver.common.by import By
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from linkcheck import check_site
-from sitebuild import SiteBuilds, copy_site, exports_wired
+from sitebuild import SiteBuilds, copy_site
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,6 @@ def test_internal_links_and_anchors_resolve(builds: SiteBuilds, builder: str) ->
     assert [str(broken) for broken in report.broken] == []
 
 
-@pytest.mark.xfail(not exports_wired(), reason="exports not wired", strict=True)
 @pytest.mark.parametrize("builder", ["html", "dirhtml", "singlehtml"])
 def test_links_to_calendar_and_schedule_files_resolve(builds: SiteBuilds, builder: str) -> None:
     report = check_site(builds(builder), select=is_export)

@@ -23,6 +23,7 @@ from conference.model import (
     TalkDataError,
     TimeSlot,
     format_presenters,
+    one_line,
     parse_conference_days,
     parse_date,
     parse_presenters,
@@ -31,6 +32,7 @@ from conference.model import (
     parse_url,
     salvage_presenters,
     stable_id,
+    strip_controls,
 )
 
 # -- presenters -------------------------------------------------------------------
@@ -204,10 +206,28 @@ def test_parse_date_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     "url",
     ["https://us.pycon.org/2013/schedule/presentation/106/", "http://example.org",
-     "HTTPS://EXAMPLE.ORG/x?y=1#z"],
+     "https://example.org/X?Y=1#Z", "https://example.org/path?"],
 )
 def test_parse_url_accepts_http(url: str) -> None:
     assert parse_url(f"  {url} ") == url
+
+
+@pytest.mark.parametrize(
+    ("url", "normalised"),
+    [
+        ("HTTPS://EXAMPLE.ORG/x?y=1#z", "https://example.org/x?y=1#z"),
+        ("Http://Example.Org", "http://example.org"),
+        ("https://User:Secret@Example.ORG:8443/A/B", "https://User:Secret@example.org:8443/A/B"),
+    ],
+)
+def test_parse_url_lowers_scheme_and_host_only(url: str, normalised: str) -> None:
+    assert parse_url(url) == normalised
+
+
+def test_one_line_folds_whitespace_and_drops_controls() -> None:
+    every_c0 = "".join(chr(code) for code in range(32)) + "\x7f"
+    assert one_line(f"Multi\n   Line{every_c0}Title ") == "Multi Line Title"
+    assert strip_controls(f"a{every_c0}b") == "a\t\n\rb"
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from sitebuild import exports_wired
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -477,7 +476,6 @@ def test_every_link_between_pages_lands_on_a_page_and_anchor(
     assert checked > 100  # schedules, overview, indices and headers all link
 
 
-@pytest.mark.xfail(not exports_wired(), reason="exports not wired", strict=True)
 def test_every_link_to_an_exported_file_lands_on_a_file(
     site: SphinxTestApp, pages: dict[str, BeautifulSoup]
 ) -> None:

@@ -344,15 +344,17 @@ An unknown talk: :talk:`no-such-talk`.
 An unknown person: :presenter:`Nobody Known`.
 """
 DUPLICATE = """\
-Messaging at Scale at Instagram
-===============================
+Messaging Again
+===============
 
 .. talk::
    :presenter: Someone Else
    :track: II
    :time: 16:00-16:30
+   :name: messaging-at-scale-at-instagram
 
-   Same title, so the same id.
+   An explicit id another talk has. (A shared title is no mistake: such talks get
+   day ids, see test_hostile_names.)
 """
 
 

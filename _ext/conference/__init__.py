@@ -26,6 +26,7 @@ from . import (
     domain,
     exports,
     markdown,
+    options,
     sanitize,
     schedule,
     theme,
@@ -42,7 +43,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 5
+ENV_VERSION: Final = 6
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name, (default, rebuild, types) in config.CONFIG_VALUES.items():
         app.add_config_value(name, default, rebuild, types=types)
     app.connect("config-inited", config.check_config)
+    options.install()
 
     app.add_domain(domain.ConferenceDomain)
     app.add_role("talk", domain.talk_role())
@@ -65,6 +67,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", timestamps.adapt_moments)
     app.add_directive("talk-description", description.TalkDescriptionDirective)
 
+    app.connect("env-before-read-docs", domain.before_reading)
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)

@@ -31,7 +31,7 @@ from .exporters.paths import CHAPTERS_DIR, export_path
 from .exports import write_if_changed
 from .labels import _
 from .model import Talk, TalkDataError
-from .render import export_links, export_reference, field
+from .render import export_links, field, talk_export_reference
 from .timestamps import format_timestamp, owners, page_talks, parse_timestamp, talk_of_blocks
 from .transforms import EXPORTING_BUILDERS
 
@@ -173,8 +173,8 @@ def _link_chapters(doctree: nodes.document, block_line: int, talk: Talk) -> None
         for header in block.findall(nodes.field_list):
             if "conference-talk-meta" in header["classes"]:
                 holder = export_links()
-                holder += field(_("Chapters"), export_reference(_("WebVTT"), "chapters",
-                                                                talk.id))
+                holder += field(_("Chapters"), talk_export_reference(_("WebVTT"), "chapters",
+                                                                     talk))
                 header += holder
                 return
 

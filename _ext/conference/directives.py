@@ -14,6 +14,7 @@ the consistency check (see ``schedule.check_consistency``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from docutils import nodes
@@ -33,6 +34,7 @@ from .model import (
     Presenter,
     Talk,
     TalkDataError,
+    one_line,
     parse_date,
     parse_links,
     parse_presenters,
@@ -40,7 +42,9 @@ from .model import (
     parse_url,
     salvage_presenters,
     stable_id,
+    strip_controls,
 )
+from .options import PROBLEMS, LenientOptions, OptionProblem
 from .schedule import (
     View,
     conference_order,
@@ -85,18 +89,25 @@ class TalkDirective(ConferenceDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+    # Lenient: a typo in an option is a warning, not a lost talk (see .options).
+    option_spec: ClassVar[LenientOptions] = LenientOptions({
         name: directives.unchanged
         for name in ("presenter", "track", "room", "kind", "url", "video", "slides",
                      "time", "date", "name", "guid", "subtitle", "language", "type",
                      "status", "links")
-    }
+    })
 
     def run(self) -> list[nodes.Node]:
         """Record the talk in the domain and render its header and description."""
+        self._option_problems(self.options.pop(PROBLEMS, ()))
+        # Control characters are invisible and invalid in HTML and XML: no
+        # value typed into a talk may carry one to a page or an export.
+        self.options = {name: strip_controls(value) if isinstance(value, str) else value
+                        for name, value in self.options.items()}
         section = self._enclosing_section()
         title = self._title(section)
-        talk_id = stable_id(self.options.get("name") or title)
+        named = bool(self.options.get("name", "").strip())
+        talk_id = stable_id(self.options["name"] if named else title)
         anchor = self._claim_anchor(talk_id, section)
         day, date = self._day_and_date()
         info = self.conference
@@ -108,6 +119,7 @@ class TalkDirective(ConferenceDirective):
             docname=self.env.docname,
             lineno=self.lineno,
             anchor=anchor,
+            named=named,
             day=day,
             date=date,
             time=self._parsed("time", parse_time, "time"),
@@ -125,7 +137,9 @@ class TalkDirective(ConferenceDirective):
             language=self._text("language"),
             session_type=self._text("type"),
             cancelled=self._cancelled(),
-            raw_title=title,
+            # A substitution in the heading is only resolved later: then the
+            # title as the page shows it (process_doc) is the one to export.
+            raw_title="" if self._substituted(section) else title,
             links=self._parsed("links", parse_links, "url") or (),
         )
         self.domain.note_talk(talk)
@@ -155,11 +169,25 @@ class TalkDirective(ConferenceDirective):
             node = node.parent
         return node
 
+    def _substituted(self, section: nodes.section | None) -> bool:
+        if self.arguments or section is None or not isinstance(section[0], nodes.title):
+            return False
+        return any(True for _ in section[0].findall(nodes.substitution_reference))
+
+    def _option_problems(self, problems: tuple[OptionProblem, ...]) -> None:
+        """Warn about each typo in the option block, at its own line."""
+        for problem in problems:
+            location = (f"{problem.source}:{problem.line}" if problem.source and problem.line
+                        else self.get_location())
+            logger.warning(problem.message, location=location, type="conference",
+                           subtype="option")
+
     def _title(self, section: nodes.section | None) -> str:
         if self.arguments:
-            return " ".join(self.arguments[0].split())
+            return one_line(self.arguments[0])
         if section is not None and isinstance(section[0], nodes.title):
-            return section[0].astext()
+            _strip_controls_in(section[0])
+            return one_line(section[0].astext())
         self.warn("title", "talk has neither a section title nor a title argument")
         return self.env.docname.rsplit("/", 1)[-1]
 
@@ -211,7 +239,7 @@ class TalkDirective(ConferenceDirective):
     # -- options -------------------------------------------------------------------
 
     def _text(self, name: str) -> str:
-        return " ".join(self.options.get(name, "").split())
+        return one_line(self.options.get(name, ""))
 
     def _parsed(self, name: str, parse: Callable[[str], T], subtype: str) -> T | None:
         if name not in self.options:
@@ -265,6 +293,7 @@ class TalkDirective(ConferenceDirective):
         container = nodes.container(classes=["conference-talk-description"])
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, container)
+        _strip_controls_in(container)
         raws = list(container.findall(nodes.raw))
         for raw in raws:
             raw.parent.remove(raw)
@@ -280,6 +309,14 @@ class TalkDirective(ConferenceDirective):
         return addnodes.index(entries=entries)
 
 
+def _strip_controls_in(node: nodes.Element) -> None:
+    """Remove control characters from the text under ``node``, in place."""
+    for text in list(node.findall(nodes.Text)):
+        cleaned = strip_controls(text.astext())
+        if cleaned != text.astext():
+            text.parent.replace(text, nodes.Text(cleaned))
+
+
 def _inverted(person: Presenter) -> str:
     """``Branson, Rick``: how an index lists a person. Commas would split entries."""
     parts = person.name.replace(",", " ").replace(";", " ").split()
@@ -289,9 +326,31 @@ def _inverted(person: Presenter) -> str:
 
 
 class ViewDirective(ConferenceDirective):
-    """A directive whose output is made from talks on other pages."""
+    """A directive whose output is made from talks on other pages.
+
+    It accepts any argument text and content, so that a stray word or an
+    indented line is a warning (see :meth:`ignore_extras`) rather than a
+    docutils error that drops the schedule, and with it the toctree that
+    holds the talks.
+    """
 
     kind: ClassVar[str]
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def ignore_extras(self, name: str, takes_argument: bool) -> None:
+        """Warn (deferred) about what this directive does not read: content, an argument."""
+        if self.content:
+            self.defer(self.subtype, f"{name} directive takes no content; ignored")
+        if self.arguments and not takes_argument:
+            self.defer(self.subtype, f"{name} directive takes no argument; "
+                       f"{self.arguments[0]!r} ignored")
+
+    @property
+    def subtype(self) -> str:
+        """The warning subtype of this directive's own problems."""
+        return "schedule" if self.kind == "day" else "index"
 
     def record(self, kind: str, key: str = "") -> None:
         """Remember what this view rendered from, so a stale page can be re-read."""
@@ -315,20 +374,21 @@ class ScheduleDirective(ViewDirective):
     """
 
     kind = "day"
-    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         """Render the day or overview schedule and its hidden toctree."""
+        self.ignore_extras("schedule", takes_argument=True)
         info = self.conference
-        if info is None:
-            if not self.config.conference_days:
-                self.defer("config", "schedule directive needs conference_days in conf.py")
-            # else: invalid, and already reported once at start-up (config.check_config).
+        if info is None and not self.config.conference_days:
+            self.defer("config", "schedule directive needs conference_days in conf.py")
             return []
         if any(view.kind in {"day", "overview"} for view in self.domain.views_on(self.env.docname)):
             self.defer("schedule", "a page can hold only one schedule directive; "
                        "this one is ignored")
             return []
+        if info is None:
+            # conference_days names no usable day (reported once at start-up).
+            return self._without_days()
         day = self._day(info)
         if day is not None:
             return self._day_schedule(info, day)
@@ -342,10 +402,37 @@ class ScheduleDirective(ViewDirective):
     def _folder(self) -> str | None:
         return self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
 
-    def _unusable_days(self, info: ConferenceInfo) -> list[str]:
+    def _unusable_days(self, info: ConferenceInfo | None) -> list[str]:
         """Folders that ``conference_days`` names with a date that could not be used."""
-        return [folder for folder in self.config.conference_days
-                if isinstance(folder, str) and folder not in info.days]
+        days = self.config.conference_days
+        if not isinstance(days, Mapping):
+            return []
+        return [folder for folder in days
+                if isinstance(folder, str) and (info is None or folder not in info.days)]
+
+    def _without_days(self) -> list[nodes.Node]:
+        """With no usable day, list every talk (and the day pages) all the same.
+
+        Nothing can be scheduled, but no talk may drop out of the navigation
+        over a typo in ``conf.py``: the overview lists them all, as talks
+        without a day, and its toctree holds them; a day page says why it is
+        empty.
+        """
+        if self._folder() in self._unusable_days(None):
+            note = _("This day has no valid date in conference_days; its talks are "
+                     "listed on the overview under 'Talks without a day'.")
+            return [render.text_paragraph(note, ["conference-empty-day"])]
+        self.record("overview")
+        talks = other_talks(self.domain)
+        result: list[nodes.Node] = []
+        if talks:
+            result.append(render.day_rubric(_("Talks without a day"), None))
+            result.append(render.talk_list(talks, with_day=True, language=self.config.language))
+        entries = [doc for doc in (f"{folder}/index" for folder in self._unusable_days(None))
+                   if doc in self.env.found_docs and doc != self.env.docname]
+        entries.extend(unique_docnames(talks, self.env.docname))
+        result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
+        return result
 
     def _day(self, info: ConferenceInfo) -> str | None:
         folder = self.env.docname.split("/", 1)[0]
@@ -431,6 +518,7 @@ class IndexDirective(ViewDirective):
 
     def run(self) -> list[nodes.Node]:
         """Record the view and render the index, or warn about a second one."""
+        self.ignore_extras(self.kind, takes_argument=False)
         if self.already_on_page():
             self.defer("index", f"a page can hold only one {self.kind} index")
             return []

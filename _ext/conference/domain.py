@@ -13,7 +13,6 @@ through intersphinx.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -23,13 +22,15 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .ids import IdClash, assign_ids
 from .labels import _
-from .model import Presenter, Talk
+from .model import Presenter, Talk, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Set
 
     from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -89,6 +90,9 @@ class ConferenceDomain(Domain):
         output -> the ``_images``/``_downloads`` files it holds (see ``cleanup``).
     ``chapters``
         docname -> talk anchor -> the talk's chapters (see ``chapters``).
+    ``labels``
+        std label name -> the value :func:`sync_std_labels` gave it, so that
+        exactly those can be taken away again.
 
     Only this class writes ``data``; other modules call its ``note_*`` and
     ``record_*`` methods.
@@ -111,6 +115,7 @@ class ConferenceDomain(Domain):
         "outputs": {},
         "assets": {},
         "chapters": {},
+        "labels": {},
     }
 
     #: The keys holding what each document contributed (cleared and merged per document).
@@ -132,7 +137,9 @@ class ConferenceDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        self._talk_index: dict[str, list[Talk]] | None = None
+        self._assigned: tuple[list[Talk], list[IdClash]] | None = None
+        self._assigned_for: tuple[int, int] | None = None
+        self._talk_index: dict[str, Talk] | None = None
         self._people: dict[str, tuple[Presenter, list[Talk]]] | None = None
         self._rereading: dict[str, list[Talk]] = {}
 
@@ -225,17 +232,20 @@ class ConferenceDomain(Domain):
         The directive records the title before docutils' transforms run, so
         ``Shouldn't`` would stay straight while the heading, the sidebar and
         the search show ``Shouldn’t`` (smart quotes). Domains process a
-        document after those transforms: re-read the titles here.
+        document after those transforms: re-read the titles here, on one line
+        (a substitution may have brought line breaks into a heading).
         """
+        # The std labels of this page may have changed too (see _ids).
+        self._forget_derived()
         talks = self.talks_by_doc.get(docname)
         if not talks:
             return
         for index, talk in enumerate(talks):
             node = document.ids.get(talk.anchor)
             if isinstance(node, nodes.section) and isinstance(node[0], nodes.title):
-                title = node[0].astext()
+                title = one_line(node[0].astext())
             elif node is not None and (rubric := next(iter(node.findall(nodes.rubric)), None)):
-                title = rubric.astext()
+                title = one_line(rubric.astext())
             else:
                 continue
             if title != talk.title:
@@ -260,13 +270,45 @@ class ConferenceDomain(Domain):
 
     def _forget_derived(self) -> None:
         """Drop the cached indices; the next lookup rebuilds them from ``data``."""
+        self._assigned = None
         self._talk_index = None
         self._people = None
 
-    def all_talks(self) -> list[Talk]:
-        """Every talk, in document then page order (a deterministic order)."""
+    def _stored_talks(self) -> list[Talk]:
+        """Every talk as its page recorded it, in document then page order."""
         by_doc = {**self.talks_by_doc, **self._rereading}
         return [talk for docname in sorted(by_doc) for talk in by_doc[docname]]
+
+    def _ids(self) -> tuple[list[Talk], list[IdClash]]:
+        """Every talk with its final id, and the talks that lost theirs (see ``ids``).
+
+        Depends on the std labels as well as on the talks, so the cache is
+        also dropped whenever the number of labels changes.
+        """
+        labels = self.env.domains.standard_domain.labels
+        key = (id(labels), len(labels))
+        if self._assigned is None or self._assigned_for != key:
+            stored = self._stored_talks()
+            targets = _talk_targets(stored)
+            others = {name: docname for name, (docname, anchor, title) in labels.items()
+                      if (docname, anchor, title) not in targets}
+            self._assigned, self._assigned_for = assign_ids(stored, others), key
+            self._talk_index = None
+            self._people = None
+        return self._assigned
+
+    def all_talks(self) -> list[Talk]:
+        """Every talk, with its final id, in document then page order."""
+        return self._ids()[0]
+
+    def id_clashes(self) -> list[IdClash]:
+        """Talks whose ``:name:`` another talk has, or whose id is another's label."""
+        return self._ids()[1]
+
+    def talk_at(self, docname: str, anchor: str) -> Talk | None:
+        """The talk (with its final id) whose target is ``anchor`` on ``docname``."""
+        return next((talk for talk in self.all_talks()
+                     if talk.docname == docname and talk.anchor == anchor), None)
 
     @contextmanager
     def rereading(self, docname: str, talks: list[Talk]) -> Iterator[None]:
@@ -286,29 +328,20 @@ class ConferenceDomain(Domain):
             del self._rereading[docname]
             self._forget_derived()
 
-    def _index(self) -> dict[str, list[Talk]]:
+    def _index(self) -> dict[str, Talk]:
+        talks = self.all_talks()
         if self._talk_index is None:
-            index: dict[str, list[Talk]] = defaultdict(list)
-            for talk in self.all_talks():
-                index[talk.id].append(talk)
-            self._talk_index = dict(index)
+            self._talk_index = {talk.id: talk for talk in talks}
         return self._talk_index
 
     def talk(self, talk_id: str) -> Talk | None:
-        """The talk that owns ``talk_id``: the first one in document order."""
-        found = self._index().get(talk_id)
-        return found[0] if found else None
+        """The talk whose final id is ``talk_id``."""
+        return self._index().get(talk_id)
 
     @property
     def talks(self) -> dict[str, Talk]:
-        """Id -> talk, duplicates resolved to the first in document order."""
-        return {talk_id: found[0] for talk_id, found in self._index().items()}
-
-    def duplicates(self) -> Iterator[tuple[Talk, Talk]]:
-        """``(owner, duplicate)`` for every talk whose id was already taken."""
-        for found in self._index().values():
-            for duplicate in found[1:]:
-                yield found[0], duplicate
+        """Final id -> talk: every talk, as final ids are unique."""
+        return dict(self._index())
 
     def presenters(self) -> dict[str, tuple[Presenter, list[Talk]]]:
         """Presenter id -> (the person, their talks), one entry per person.
@@ -317,10 +350,11 @@ class ConferenceDomain(Domain):
         given in document order is kept. Cached: every talk header resolves
         its presenters against it.
         """
+        talks = self.all_talks()  # first: it drops this cache when ids change
         if self._people is not None:
             return self._people
         people: dict[str, tuple[Presenter, list[Talk]]] = {}
-        for talk in self.all_talks():
+        for talk in talks:
             for person in talk.presenters:
                 entry = people.setdefault(person.id, (person, []))
                 if not entry[0].affiliation and person.affiliation:
@@ -407,6 +441,15 @@ class ConferenceDomain(Domain):
                 yield person.name, person.name, "presenter", page, person_id, 1
 
 
+def _talk_targets(talks: Iterable[Talk]) -> set[tuple[str, str, str]]:
+    """The std label value :func:`sync_std_labels` gives each of ``talks``.
+
+    A label with one of these values is a talk's mirror (or a label of the
+    page pointing at exactly that talk), never another object's.
+    """
+    return {(talk.docname, talk.anchor, talk.title) for talk in talks}
+
+
 def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
     """Whether the std domain holds the label :func:`sync_std_labels` gave ``talk``."""
     if talk is None:
@@ -415,17 +458,51 @@ def _mirrored_label(env: BuildEnvironment, talk: Talk | None) -> bool:
     return label == (talk.docname, talk.anchor, talk.title)
 
 
-def sync_std_labels(env: BuildEnvironment) -> None:
-    """Give every talk a titled std label named by its id.
+def before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: pages are read without the talks' labels."""
+    remove_std_labels(env)
 
-    A project that loads only intersphinx resolves ``:ref:`` against std
-    labels, so each talk needs one. They are set after reading, from the
-    deterministic id owner, rather than by each directive: under ``-j`` read
-    order is arbitrary, and a duplicate id must not produce Sphinx's own
-    duplicate-label warning (ours, of type ``conference``, covers it).
+
+def remove_std_labels(env: BuildEnvironment) -> None:
+    """Take away the std labels :func:`sync_std_labels` gave talks (``env-before-read-docs``).
+
+    While pages are read, the std domain must hold only the labels pages
+    define: a page that now defines a label a talk had would otherwise get
+    Sphinx's duplicate-label warning, which a clean build does not print, and
+    a talk must never look like the owner of a page's label. Only labels still
+    exactly as they were given are removed, so a page's own label survives.
     """
     std = env.domains.standard_domain
     domain = ConferenceDomain.of(env)
+    for name, value in domain.data["labels"].items():
+        if std.labels.get(name) == value:
+            del std.labels[name]
+            if std.anonlabels.get(name) == value[:2]:
+                del std.anonlabels[name]
+    domain.data["labels"] = {}
+    domain._forget_derived()
+
+
+def sync_std_labels(env: BuildEnvironment) -> None:
+    """Give every talk a titled std label named by its final id.
+
+    A project that loads only intersphinx resolves ``:ref:`` against std
+    labels, so each talk needs one. They are set after reading, from the
+    deterministic ids (see :mod:`conference.ids`), rather than by each
+    directive: under ``-j`` read order is arbitrary. A label some page defines
+    is never replaced (the talk got another id). The labels given are
+    recorded, so the next build can take exactly those away again: ids can
+    change without their page being read again.
+    """
+    remove_std_labels(env)
+    std = env.domains.standard_domain
+    domain = ConferenceDomain.of(env)
+    given: dict[str, tuple[str, str, str]] = {}
     for talk_id, talk in domain.talks.items():
-        std.labels[talk_id] = (talk.docname, talk.anchor, talk.title)
-        std.anonlabels[talk_id] = (talk.docname, talk.anchor)
+        value = (talk.docname, talk.anchor, talk.title)
+        if std.labels.get(talk_id) == value:
+            continue  # the page's own label for this very talk: it stays the page's
+        std.labels[talk_id] = value
+        std.anonlabels[talk_id] = value[:2]
+        given[talk_id] = value
+    domain.data["labels"] = given

@@ -24,6 +24,7 @@ from . import exporters
 from .config import conference_info
 from .domain import ConferenceDomain
 from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
+from .exporters.bundle import FileMaker
 from .model import Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
@@ -32,7 +33,14 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-__all__ = ["export_path", "talk_url_for", "write_exports", "write_if_changed"]
+__all__ = [
+    "config_location",
+    "export_path",
+    "remove_exports",
+    "talk_url_for",
+    "write_exports",
+    "write_if_changed",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +50,22 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
 
     Only after a successful build by an HTML-family builder (by name: epub's
     format is html too, but an e-book cannot offer calendar files) of a
-    project with ``conference_days``. A file is written only when its bytes
-    change, so a no-op rebuild leaves every mtime alone.
+    project with ``conference_days``; without them, the exports an earlier
+    build wrote are removed, as a clean build has none. A file is written
+    only when its bytes change, so a no-op rebuild leaves every mtime alone.
+
+    An export never ends a build: a file that cannot be made or written is a
+    located ``conference.export`` warning, and every other file is written.
     """
     if exception is not None or app.builder.name not in EXPORTING_BUILDERS:
         return
+    outdir = Path(app.outdir)
+    where = config_location(app)
     info = conference_info(app.config)
     if info is None:
+        removed = remove_exports(app, outdir, where)
+        if removed:
+            logger.info("schedule exports: %d removed (no conference_days)", len(removed))
         return
     domain = ConferenceDomain.of(app.env)
     talks = conference_order(domain.talks.values())
@@ -62,27 +79,122 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
                 type="conference",
                 subtype="export",
             )
-    try:
-        files = exporters.schedule_files(
-            info,
-            talks,
-            talk_url_for(app.builder),
-            # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
-            stamp=exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH")),
-            language=app.config.language or "en",
-        )
-    except ValueError as exc:  # a day folder that cannot name a file
-        logger.warning("schedule exports not written: %s", exc, type="conference", subtype="export")
-        return
-    outdir = Path(app.outdir)
-    changed = [path for path, data in files.items() if write_if_changed(outdir / path, data)]
-    removed = _prune_calendars(outdir / CALENDAR_DIR, {outdir / path for path in files})
+    for day in info.days:
+        try:
+            export_path("day", day)
+        except ValueError as exc:
+            logger.warning("day %r gets no calendar file: %s", day, exc, type="conference",
+                           subtype="export", location=where)
+    makers = exporters.schedule_makers(
+        info,
+        talks,
+        talk_url_for(app.builder),
+        # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
+        stamp=exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH")),
+        language=app.config.language or "en",
+    )
+    changed: list[str] = []
+    kept: set[Path] = set()
+    for path, (make, held) in makers.items():
+        data = _make(path, where, make, held)
+        if data is None:
+            continue
+        try:
+            if write_if_changed(outdir / path, data):
+                changed.append(path)
+        except OSError as exc:
+            _export_warning(f"{path} not written: {exc}", held, where)
+            continue
+        kept.add(outdir / path)
+    removed = _prune_calendars(outdir / CALENDAR_DIR, kept, where)
     logger.info(
         "schedule exports: %d written, %d unchanged, %d removed",
         len(changed),
-        len(files) - len(changed),
+        len(kept) - len(changed),
         len(removed),
     )
+
+
+def _make(path: str, where: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
+    """The bytes of one export, without the talks its writer fails on.
+
+    A writer that fails is run on each talk alone to find the ones it cannot
+    take; each is a warning at its own directive, and the file is made from
+    the others. ``None`` (after a warning) if even that fails.
+    """
+    # Any exception: whatever a writer trips over, the build must go on.
+    try:
+        return make(held)
+    except Exception as exc:
+        failure: Exception = exc
+    if len(held) < 2:
+        _export_warning(f"{path} not written: {failure!r}", held, where)
+        return None
+    culprits = {talk: error for talk in held if (error := _failure(make, talk)) is not None}
+    for talk, error in culprits.items():
+        logger.warning("talk %r left out of %s: %r", talk.id, path, error,
+                       location=(talk.docname, talk.lineno), type="conference",
+                       subtype="export")
+    if culprits:
+        try:
+            return make(tuple(talk for talk in held if talk not in culprits))
+        except Exception as exc:
+            failure = exc
+    _export_warning(f"{path} not written: {failure!r}", held, where)
+    return None
+
+
+def _failure(make: FileMaker, talk: Talk) -> Exception | None:
+    """What ``make`` raises for ``talk`` alone, if anything."""
+    try:
+        make((talk,))
+    except Exception as exc:
+        return exc
+    return None
+
+
+def config_location(app: Sphinx) -> str:
+    """Where the exports are asked for: the ``conference_days`` line of ``conf.py``.
+
+    The location of a warning about an export that no single talk is to blame for.
+    """
+    conf = Path(app.confdir, "conf.py")
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((number for number, text in enumerate(lines, start=1)
+                 if text.startswith("conference_days")), 1)
+    return f"{conf}:{line}"
+
+
+def _export_warning(message: str, held: tuple[Talk, ...], where: str) -> None:
+    """A ``conference.export`` warning at the one talk a file is about, else at ``where``."""
+    location = (held[0].docname, held[0].lineno) if len(held) == 1 else where
+    logger.warning(message, location=location, type="conference", subtype="export")
+
+
+def remove_exports(app: Sphinx, outdir: Path, where: str) -> list[Path]:
+    """Delete the exports an earlier build wrote to ``outdir``; return them.
+
+    The export paths and the ``calendar/`` folder belong to the extension,
+    but a file that ``html_extra_path`` provides at one of those paths is the
+    project's own and is kept.
+    """
+    extra = [Path(app.confdir, folder) for folder in app.config.html_extra_path]
+    candidates = [outdir / export_path(kind) for kind in ("ics", "json", "xml")]
+    calendars = outdir / CALENDAR_DIR
+    if calendars.is_dir():
+        candidates.extend(sorted(calendars.glob("*.ics")))
+    removed = []
+    for path in candidates:
+        relative = path.relative_to(outdir)
+        if (path.is_file() and not any((folder / relative).exists() for folder in extra)
+                and _unlink(path, where)):
+            removed.append(path)
+    if calendars.is_dir() and not any(calendars.iterdir()):
+        calendars.rmdir()
+    return removed
 
 
 def talk_url_for(builder: Builder) -> TalkUrl:
@@ -118,11 +230,20 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _prune_calendars(folder: Path, keep: set[Path]) -> list[Path]:
+def _prune_calendars(folder: Path, keep: set[Path], where: str) -> list[Path]:
     """Delete the ``.ics`` files in ``folder`` that are not in ``keep``."""
     if not folder.is_dir():
         return []
-    stale = sorted(path for path in folder.glob("*.ics") if path not in keep)
-    for path in stale:
+    stale = sorted(path for path in folder.glob("*.ics") if path not in keep and path.is_file())
+    return [path for path in stale if _unlink(path, where)]
+
+
+def _unlink(path: Path, where: str) -> bool:
+    """Delete an export file; a file that cannot be deleted is a warning, not an error."""
+    try:
         path.unlink()
-    return stale
+    except OSError as exc:
+        logger.warning("stale export not removed: %s", exc, location=where,
+                       type="conference", subtype="export")
+        return False
+    return True

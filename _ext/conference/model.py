@@ -30,6 +30,7 @@ __all__ = [
     "TalkDataError",
     "TimeSlot",
     "format_presenters",
+    "one_line",
     "parse_conference_days",
     "parse_date",
     "parse_presenters",
@@ -39,6 +40,7 @@ __all__ = [
     "salvage_presenters",
     "script_scheme",
     "stable_id",
+    "strip_controls",
 ]
 
 #: The kinds of session a conference schedule distinguishes. Anything else is
@@ -70,6 +72,9 @@ _SAFE_SCHEMES: Final = frozenset({"http", "https"})
 #: these is script injection, wherever on a page it comes from.
 _SCRIPT_SCHEMES: Final = frozenset({"javascript", "vbscript", "livescript", "data"})
 _SCHEME_RE: Final = re.compile(r"([a-z][a-z0-9+.-]*):")
+#: C0 control characters other than tab, line feed and carriage return, and
+#: DEL: invisible, and parse errors in HTML and invalid in XML.
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class TalkDataError(ValueError):
@@ -146,6 +151,7 @@ class Talk:
     docname: str
     lineno: int
     anchor: str
+    named: bool = False
     day: str | None = None
     date: dt.date | None = None
     time: TimeSlot | None = None
@@ -244,6 +250,20 @@ def stable_id(text: str) -> str:
         return ident
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
     return f"{ident or 'id'}-{digest}"
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab and line breaks are kept)."""
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: controls removed, every run of whitespace one space.
+
+    A title can span lines (a multi-line ``replace::`` substitution); calendars
+    and schedules need it on one.
+    """
+    return " ".join(strip_controls(text).split())
 
 
 def parse_presenters(text: str) -> tuple[Presenter, ...]:
@@ -378,7 +398,13 @@ def parse_url(text: str) -> str:
         raise TalkDataError(f"{value!r} is not a URL: {exc}") from None
     if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
         raise TalkDataError(f"{value!r} is not an http or https URL")
-    return value
+    # Scheme and host are case-insensitive (RFC 3986 6.2.2.1), and validators
+    # such as the frab XSD's httpURI accept only their lower-case form.
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if parts.scheme.islower() and host == host.lower():
+        return value
+    return parts._replace(scheme=parts.scheme.lower(),
+                          netloc=f"{userinfo}{at}{host.lower()}").geturl()
 
 
 def script_scheme(uri: str) -> str:

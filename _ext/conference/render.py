@@ -42,6 +42,18 @@ def export_reference(label: str, kind: str, key: str = "") -> nodes.reference:
     return nodes.reference(label, label, refuri="", conference_export=f"{kind}:{key}")
 
 
+def talk_export_reference(label: str, kind: str, talk: Talk) -> nodes.reference:
+    """A link to one of ``talk``'s own exported files (its calendar, its chapters).
+
+    The file is named by the talk's final id, which is only known once every
+    page is read (see :mod:`conference.ids`): the link names the talk by page
+    and anchor, and ``transforms`` resolves it when the page is written.
+    """
+    reference = export_reference(label, kind, talk.anchor)
+    reference["conference_talkdoc"] = talk.docname
+    return reference
+
+
 def text_paragraph(text: str, classes: Sequence[str] = ()) -> nodes.paragraph:
     """A paragraph of plain text (escaped by every writer)."""
     return nodes.paragraph(text, text, classes=list(classes))
@@ -157,7 +169,7 @@ def talk_header(
         fields += links_field(links)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
-        holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
+        holder += field(_("Calendar"), talk_export_reference(_("Add to calendar"), "talk", talk))
         fields += holder
     return fields
 

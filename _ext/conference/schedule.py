@@ -200,11 +200,10 @@ def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-check-consistency``: duplicate ids, overlaps, deferred problems."""
+    """``env-check-consistency``: id clashes, overlaps, deferred problems."""
     domain = ConferenceDomain.of(env)
-    for owner, duplicate in domain.duplicates():
-        _warn_at(duplicate, "duplicate", "duplicate talk id %r, already used by %r in %s",
-                 duplicate.id, owner.title, owner.docname)
+    for clash in domain.id_clashes():
+        _warn_at(clash.talk, clash.subtype, "%s", clash.message)
     info = conference_info(env.config)
     if info is not None:
         for first, second in overlaps(domain.all_talks(), info):

@@ -16,6 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .config import conference_info
+from .domain import ConferenceDomain
 from .exporters.paths import export_path
 from .render import LINKS_CLASS, export_links, spelled_out_links
 
@@ -49,12 +50,29 @@ def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
         if not keep:
             holder.parent.remove(holder)
             continue
-        for reference in holder.findall(nodes.reference):
+        for reference in list(holder.findall(nodes.reference)):
             if "conference_export" in reference:
-                reference["refuri"] = _export_uri(builder, docname,
-                                                  reference["conference_export"])
+                try:
+                    uri = _export_uri(builder, docname, _export_key(app, reference))
+                except ValueError:
+                    # No such file (a day folder that cannot name one, reported
+                    # by the exports): the label stays, as text.
+                    reference.replace_self(nodes.Text(reference.astext()))
+                    continue
+                reference["refuri"] = uri
                 del reference["conference_export"]
         holder.replace_self(holder.children)
+
+
+def _export_key(app: Sphinx, reference: nodes.reference) -> str:
+    """``kind:key`` of an export link; a talk's own files are named by its final id."""
+    export: str = reference["conference_export"]
+    talkdoc = reference.attributes.pop("conference_talkdoc", None)
+    if talkdoc is None:
+        return export
+    kind, _, anchor = export.partition(":")
+    talk = ConferenceDomain.of(app.env).talk_at(talkdoc, anchor)
+    return f"{kind}:{talk.id}" if talk is not None else export
 
 
 def _export_uri(builder: Builder, docname: str, export: str) -> str:

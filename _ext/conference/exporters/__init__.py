@@ -33,6 +33,7 @@ _LAZY = {
     "stamp_from_source_date_epoch": "ical",
     "talk_calendar": "ical",
     "schedule_files": "bundle",
+    "schedule_makers": "bundle",
 }
 
 __all__ = ["CALENDAR_DIR", "ExportKind", "TalkUrl", "export_path", "talk_has_calendar",

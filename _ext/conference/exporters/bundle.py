@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TypeAlias
 
 from ..model import ConferenceInfo, Talk
 from ._common import TalkUrl, conference_talks
@@ -11,6 +13,45 @@ from .frab import frab_json
 from .frab_xmlfile import frab_xml
 from .ical import conference_calendar, day_calendar, talk_calendar
 from .paths import export_path, talk_has_calendar
+
+#: Makes one file's bytes from the talks it is to hold. A writer that fails on
+#: some talk can so be run again without it (see :mod:`conference.exports`).
+FileMaker: TypeAlias = Callable[[Sequence[Talk]], bytes]
+
+
+def schedule_makers(
+    info: ConferenceInfo,
+    talks: Sequence[Talk],
+    talk_url: TalkUrl,
+    *,
+    stamp: dt.datetime | None = None,
+    language: str = "en",
+) -> dict[str, tuple[FileMaker, tuple[Talk, ...]]]:
+    """Every export: outdir-relative POSIX path -> (its writer, the talks it holds).
+
+    The whole-schedule files, one calendar per conference day (even an empty
+    one, so day links never break) and one per talk that
+    :func:`talk_has_calendar` accepts. A day whose folder cannot name a file
+    (see :func:`export_path`) gets no calendar of its own: that is the
+    caller's to report.
+    """
+    makers: dict[str, tuple[FileMaker, tuple[Talk, ...]]] = {
+        export_path("ics"): (partial(_whole_calendar, info, talk_url, stamp), tuple(talks)),
+        export_path("json"): (partial(_json, info, talk_url, language), tuple(talks)),
+        export_path("xml"): (partial(_xml, info, talk_url, language), tuple(talks)),
+    }
+    for day in info.days:
+        try:
+            path = export_path("day", day)
+        except ValueError:
+            continue
+        makers[path] = (partial(_day, info, talk_url, stamp, day),
+                        tuple(talk for talk in talks if talk.day == day))
+    for talk in conference_talks(info, talks):
+        if talk_has_calendar(info, talk):
+            makers[export_path("talk", talk.id)] = (partial(_talk, info, talk_url, stamp),
+                                                    (talk,))
+    return makers
 
 
 def schedule_files(
@@ -23,19 +64,36 @@ def schedule_files(
 ) -> dict[str, bytes]:
     """Every export of the schedule: outdir-relative POSIX path -> contents.
 
-    The whole-schedule files, one calendar per conference day (even an empty
-    one, so day links never break) and one per talk that
-    :func:`talk_has_calendar` accepts. Raises :class:`ValueError` when a day
-    folder cannot name a file (see :func:`export_path`).
+    The files of :func:`schedule_makers`, each made from all its talks.
+    Raises :class:`ValueError` when a day folder cannot name a file.
     """
-    files = {
-        export_path("ics"): conference_calendar(info, talks, talk_url, stamp=stamp),
-        export_path("json"): frab_json(info, talks, talk_url, language=language),
-        export_path("xml"): frab_xml(info, talks, talk_url, language=language),
-    }
     for day in info.days:
-        files[export_path("day", day)] = day_calendar(info, talks, talk_url, day, stamp=stamp)
-    for talk in conference_talks(info, talks):
-        if talk_has_calendar(info, talk):
-            files[export_path("talk", talk.id)] = talk_calendar(info, talk, talk_url, stamp=stamp)
-    return files
+        export_path("day", day)
+    makers = schedule_makers(info, talks, talk_url, stamp=stamp, language=language)
+    return {path: make(held) for path, (make, held) in makers.items()}
+
+
+def _whole_calendar(info: ConferenceInfo, talk_url: TalkUrl, stamp: dt.datetime | None,
+                    talks: Sequence[Talk]) -> bytes:
+    return conference_calendar(info, talks, talk_url, stamp=stamp)
+
+
+def _json(info: ConferenceInfo, talk_url: TalkUrl, language: str,
+          talks: Sequence[Talk]) -> bytes:
+    return frab_json(info, talks, talk_url, language=language)
+
+
+def _xml(info: ConferenceInfo, talk_url: TalkUrl, language: str,
+         talks: Sequence[Talk]) -> bytes:
+    return frab_xml(info, talks, talk_url, language=language)
+
+
+def _day(info: ConferenceInfo, talk_url: TalkUrl, stamp: dt.datetime | None, day: str,
+         talks: Sequence[Talk]) -> bytes:
+    return day_calendar(info, talks, talk_url, day, stamp=stamp)
+
+
+def _talk(info: ConferenceInfo, talk_url: TalkUrl, stamp: dt.datetime | None,
+          talks: Sequence[Talk]) -> bytes:
+    (talk,) = talks
+    return talk_calendar(info, talk, talk_url, stamp=stamp)

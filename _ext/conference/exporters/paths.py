@@ -6,6 +6,7 @@ Pages link to the exports and the build writes them; both ask
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final, Literal, TypeAlias
 
 from ..model import ConferenceInfo, Talk
@@ -24,6 +25,11 @@ _SCHEDULE_FILES: Final[dict[str, str]] = {
 CALENDAR_DIR: Final = "calendar"
 #: Folder of the per-talk WebVTT chapters.
 CHAPTERS_DIR: Final = "chapters"
+#: Longest file name stem a key gives. File systems refuse names over 255
+#: bytes (a 300-character title is ``File name too long``); a longer key is cut
+#: and a digest of the whole key appended, so two long keys never share a file.
+MAX_STEM: Final = 100
+_DIGEST_LENGTH: Final = 12
 
 
 def export_path(kind: ExportKind, key: str | None = None) -> str:
@@ -33,6 +39,8 @@ def export_path(kind: ExportKind, key: str | None = None) -> str:
     ``"calendar/messaging-at-scale-at-instagram.ics"``. A key that could
     escape the calendar folder or hide the file (``..``, ``a/b``, ``.x``)
     raises :class:`ValueError`: it comes from configuration or page content.
+    A key longer than :data:`MAX_STEM` characters (or UTF-8 bytes) names the
+    file by its first characters and a digest of the whole key.
     """
     if kind in _SCHEDULE_FILES:
         if key is not None:
@@ -43,8 +51,17 @@ def export_path(kind: ExportKind, key: str | None = None) -> str:
     if not key or key.startswith(".") or any(char in "/\\" or ord(char) < 32 for char in key):
         raise ValueError(f"{key!r} cannot name a calendar file")
     if kind == "chapters":
-        return f"{CHAPTERS_DIR}/{key}.vtt"
-    return f"{CALENDAR_DIR}/{key}.ics"
+        return f"{CHAPTERS_DIR}/{_bounded_stem(key)}.vtt"
+    return f"{CALENDAR_DIR}/{_bounded_stem(key)}.ics"
+
+
+def _bounded_stem(key: str) -> str:
+    """``key`` itself when it is short enough for a file name, else cut and digested."""
+    if len(key.encode("utf-8")) <= MAX_STEM:
+        return key
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    head = key.encode("utf-8")[: MAX_STEM - _DIGEST_LENGTH - 1].decode("utf-8", "ignore")
+    return f"{head.rstrip('-')}-{digest[:_DIGEST_LENGTH]}"
 
 
 def talk_has_calendar(info: ConferenceInfo, talk: Talk) -> bool:
