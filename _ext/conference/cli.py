@@ -1,8 +1,9 @@
 """The ``conference`` command line: ``python -m conference`` or the console script.
 
 Each subcommand lives in its own module, imported only when it runs, so
-``conference new-talk`` never loads the program importer and neither loads
-Sphinx. A subcommand module provides two functions:
+``conference new-talk`` never loads the program importer (nor lxml), and a
+missing optional dependency costs only the command that needs it. A
+subcommand module provides two functions:
 
 ``add_arguments(parser: argparse.ArgumentParser) -> None``
     declares its arguments;
