@@ -11,6 +11,9 @@ VENV_BIN    := $(VENV)/bin
 VENV_STAMP  := $(VENV)/.stamp
 
 SPHINXOPTS  ?= -W --keep-going -n
+# livehtml shows warnings but never stops on them (-W): a typo made while
+# taking notes must not leave the served pages "no longer in sync".
+LIVEOPTS    ?= $(filter-out -W,$(SPHINXOPTS))
 SPHINXBUILD ?= $(VENV_BIN)/python -m sphinx
 SOURCEDIR   := .
 BUILDDIR    := _build
@@ -35,6 +38,7 @@ help:
 	@echo "  venv        create/refresh .venv from requirements-test.txt (automatic)"
 	@echo "  html        build the site into $(BUILDDIR)/html (SPHINXOPTS='$(SPHINXOPTS)')"
 	@echo "  livehtml    rebuild and reload on every change, served on http://$(HOST):$(PORT)/"
+	@echo "              (LIVEOPTS='$(LIVEOPTS)': warnings shown, never errors)"
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "  lint        ruff and sphinx-lint only"
 	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk"'
@@ -67,7 +71,7 @@ test: lint
 livehtml: $(VENV_STAMP)
 	$(VENV_BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) \
 		--ignore "$(BUILDDIR)" --ignore "$(VENV)" \
-		$(SPHINXOPTS) "$(SOURCEDIR)" "$(BUILDDIR)/html" $(O)
+		$(LIVEOPTS) "$(SOURCEDIR)" "$(BUILDDIR)/html" $(O)
 
 # The title travels through the environment, so quotes and $ in it are safe.
 talk: export NEW_TALK_DAY = $(value DAY)

@@ -22,7 +22,11 @@ language = "en"
 # Read the Docs builds with -W but not -n: be nitpicky there too.
 nitpicky = True
 
-extensions = ["conference"]
+# The theme is an extension too: loaded with the others, before the environment
+# is compared with the last build's, the options it sets (the permalink icon,
+# jQuery's) are the same on every build, so a rebuild with no change reports no
+# configuration change.
+extensions = ["conference", "sphinx_rtd_theme"]
 
 conference_days = {
     "thursday": "2013-03-14",

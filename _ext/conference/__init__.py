@@ -63,7 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 
-    app.connect("builder-inited", theme.add_static_path)
+    app.connect("builder-inited", theme.copy_stylesheet)
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
