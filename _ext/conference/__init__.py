@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any, Final
 from . import (
     cleanup,
     config,
+    context,
     directives,
     doctrees,
     domain,
     exports,
+    notes,
+    placeholders,
     sanitize,
     schedule,
     theme,
@@ -34,7 +37,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 3
+ENV_VERSION: Final = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -54,7 +57,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_for_navigation)
+    app.connect("env-get-updated", context.rewrite_changed_contexts)
     app.connect("env-check-consistency", schedule.check_consistency)
+    app.add_post_transform(context.ResolveTalkContext)
+    app.add_transform(notes.NotesBoundary)
+    app.connect("doctree-read", placeholders.warn_placeholders)
     app.add_transform(sanitize.ScriptLinks)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.connect("doctree-resolved", doctrees.release_written_doctree)
@@ -64,6 +71,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 
     app.connect("builder-inited", theme.copy_stylesheet)
+    app.connect("builder-inited", theme.add_header_scopes)
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")

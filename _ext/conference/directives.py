@@ -347,7 +347,7 @@ class ScheduleDirective(ViewDirective):
         paragraph += render.export_reference(_("Add this day to your calendar"), "day", day)
         links += paragraph
         return [
-            render.schedule_table(talks),
+            *render.day_schedule(talks, day_heading(info.days[day], self.config.language)),
             links,
             render.hidden_toctree(self.env.docname, unique_docnames(talks, self.env.docname)),
         ]

@@ -76,6 +76,9 @@ class ConferenceDomain(Domain):
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
         output -> the docnames whose pages it holds (see ``cleanup``).
+    ``contexts``
+        output -> {docname: digest of the talk context last written there}
+        (see ``context.rewrite_changed_contexts``).
     """
 
     name = "conf"
@@ -91,6 +94,7 @@ class ConferenceDomain(Domain):
         "problems": {},
         "navigation": {},
         "outputs": {},
+        "contexts": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
@@ -118,6 +122,15 @@ class ConferenceDomain(Domain):
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def swap_written_contexts(self, output: str, digests: dict[str, str]) -> dict[str, str]:
+        """Record the talk-context digests of the pages written to ``output``.
+
+        Returns the ones recorded before, to tell which pages need writing.
+        """
+        previous: dict[str, str] = self.data["contexts"].get(output, {})
+        self.data["contexts"][output] = digests
+        return previous
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.

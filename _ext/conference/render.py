@@ -13,7 +13,9 @@ calendar and schedule files that only HTML-family builders write;
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from docutils import nodes
 from sphinx import addnodes
@@ -30,6 +32,15 @@ class export_links(nodes.General, nodes.Element):
     ``transforms.resolve_export_links`` fills in the references made by
     :func:`export_reference` and unwraps this node for HTML-family builders,
     and removes it, content and all, for every other builder.
+    """
+
+
+class talk_context(nodes.General, nodes.Element):
+    """Where a talk's "At the same time" and "Next in this room" fields go.
+
+    They depend on other pages' talks, so ``context.ResolveTalkContext`` fills
+    them in at write time from the final schedule, and this node never
+    reaches a writer.
     """
 
 
@@ -124,6 +135,22 @@ def when_text(talk: Talk, info: ConferenceInfo | None, language: str | None) -> 
     return text
 
 
+#: Class of text that must not break inside (``10:50–11:20 PDT``); see conference.css.
+TIME_CLASS: Final = "conference-time"
+
+
+def time_nodes(when: str, talk: Talk) -> list[nodes.Node]:
+    """``when`` as text, its time range (and zone) in an unbreakable ``inline``.
+
+    A phone would otherwise wrap ``10:50–`` and ``11:20 PDT`` onto two lines.
+    """
+    slot = slot_text(talk.time) if talk.time is not None else ""
+    if not slot or slot not in when:
+        return [nodes.Text(when)]
+    day, _sep, time = when.partition(slot)
+    return [nodes.Text(day), nodes.inline(slot + time, slot + time, classes=[TIME_CLASS])]
+
+
 def talk_header(
     talk: Talk, info: ConferenceInfo | None, language: str | None
 ) -> nodes.field_list:
@@ -140,7 +167,7 @@ def talk_header(
         fields += field(_("Room"), nodes.Text(talk.room))
     when = when_text(talk, info, language)
     if when:
-        fields += field(_("When"), nodes.Text(when))
+        fields += field(_("When"), *time_nodes(when, talk))
     links = [(label, url) for label, url in (
         (_("Official page"), talk.url),
         (_("Video"), talk.video),
@@ -148,6 +175,8 @@ def talk_header(
     ) if url]
     if links:
         fields += links_field(links)
+    if talk.day is not None:
+        fields += talk_context(talkdoc=talk.docname, talkanchor=talk.anchor)
     if info is not None and talk_has_calendar(info, talk):
         holder = export_links()
         holder += field(_("Calendar"), export_reference(_("Add to calendar"), "talk", talk.id))
@@ -181,7 +210,14 @@ def spelled_out_links(links_row: nodes.field) -> list[nodes.field]:
     ]
 
 
-def schedule_table(talks: Sequence[Talk]) -> nodes.table:
+def day_schedule(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
+    """A day's schedule: the room grid when talks are in several rooms, else the table."""
+    if len(rooms_of(talks)) > 1:
+        return room_grid(talks, caption)
+    return [schedule_table(talks, caption)]
+
+
+def schedule_table(talks: Sequence[Talk], caption: str = "") -> nodes.table:
     """A day's table: time, linked title, presenters, track, and room if any has one."""
     show_room = any(talk.room for talk in talks)
     headings = [_("Time"), _("Talk"), _("Presenters"), _("Track")]
@@ -190,6 +226,8 @@ def schedule_table(talks: Sequence[Talk]) -> nodes.table:
         headings.append(_("Room"))
         widths = [12, 40, 23, 13, 12]
     table = nodes.table(classes=["conference-schedule"])
+    if caption:
+        table += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(headings))
     table += group
     for width in widths:
@@ -205,13 +243,135 @@ def schedule_table(talks: Sequence[Talk]) -> nodes.table:
             title += nodes.Text(f" ({talk.kind})")
         presenters = nodes.paragraph()
         presenters.extend(presenter_nodes(talk.presenters, link=False))
-        cells = [text_paragraph(slot_text(talk.time)), title, presenters,
+        cells = [text_paragraph(slot_text(talk.time), [TIME_CLASS]), title, presenters,
                  text_paragraph(talk.track)]
         if show_room:
             cells.append(text_paragraph(talk.room))
         body += _row(cells)
     group += body
     return table
+
+
+def rooms_of(talks: Sequence[Talk]) -> list[str]:
+    """The rooms of the timed talks, in order of first use in the schedule."""
+    return list(dict.fromkeys(talk.room for talk in talks if talk.room and talk.time))
+
+
+def _minutes(moment: dt.time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _clock(minutes: int) -> str:
+    hours, minutes = divmod(minutes % (24 * 60), 60)
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def _span(talk: Talk, boundaries: Sequence[int]) -> tuple[int, int]:
+    """A talk's start and end as minutes of its day (past 24:00 after midnight).
+
+    A talk with only a start ends at the next boundary of the grid, so it
+    takes one row.
+    """
+    assert talk.time is not None
+    start = _minutes(talk.time.start)
+    duration = talk.time.duration
+    if duration is not None:
+        return start, start + int(duration.total_seconds()) // 60
+    later = [boundary for boundary in boundaries if boundary > start]
+    return start, later[0] if later else start + 1
+
+
+def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
+    """A day in several rooms: rows are time slots, columns are rooms.
+
+    A talk spans the rows of the slots it covers (``morerows``); a talk
+    without a room is for everyone and spans every room (``morecols``) where
+    that leaves no talk out. Talks that do not fit (untimed ones, and a second
+    talk in an occupied cell, which ``overlap`` already warns about) are
+    listed under the grid, so none is lost.
+    """
+    rooms = rooms_of(talks)
+    timed = [talk for talk in talks if talk.time is not None]
+    # Every start, and every end that is given, delimits a slot.
+    boundaries = sorted({edge for talk in timed for edge in _span(talk, ())
+                         if talk.time is not None and talk.time.duration is not None}
+                        | {_span(talk, ())[0] for talk in timed})
+    spans = [_span(talk, boundaries) for talk in timed]
+    # A slot no talk runs in (lunch) would be an empty row: leave it out.
+    slots = [boundary for boundary in boundaries
+             if any(start <= boundary < end for start, end in spans)]
+    cells: dict[tuple[int, int], Talk] = {}
+    origins: dict[tuple[int, int], tuple[Talk, int, int]] = {}
+    leftover: list[Talk] = []
+    for talk, (start, end) in zip(timed, spans, strict=True):
+        rows = [index for index, slot in enumerate(slots) if start <= slot < end]
+        columns = [rooms.index(talk.room)] if talk.room else list(range(len(rooms)))
+        wanted = [(row, column) for row in rows for column in columns]
+        if any(cell in cells for cell in wanted):
+            leftover.append(talk)
+            continue
+        cells.update(dict.fromkeys(wanted, talk))
+        origins[(rows[0], columns[0])] = (talk, len(rows) - 1, len(columns) - 1)
+
+    table = nodes.table(classes=["conference-schedule", "conference-grid"])
+    table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=len(rooms) + 1)
+    table += group
+    group += nodes.colspec(colwidth=10, stub=1)
+    for _room in rooms:
+        group += nodes.colspec(colwidth=max(90 // len(rooms), 1))
+    head = nodes.thead()
+    head += _row([text_paragraph(_("Time")), *(text_paragraph(room) for room in rooms)])
+    group += head
+    body = nodes.tbody()
+    for index, slot in enumerate(slots):
+        later = [boundary for boundary in boundaries if boundary > slot]
+        label = _clock(slot) + (f"–{_clock(later[0])}" if later else "")
+        row = nodes.row()
+        row += nodes.entry("", text_paragraph(label, [TIME_CLASS]))
+        for column, room in enumerate(rooms):
+            if (index, column) in origins:
+                talk, morerows, morecols = origins[(index, column)]
+                entry = nodes.entry("", *_grid_cell(talk, room if talk.room else ""))
+                if morerows:
+                    entry["morerows"] = morerows
+                if morecols:
+                    entry["morecols"] = morecols
+                row += entry
+            elif (index, column) not in cells:
+                row += nodes.entry("", classes=[GRID_EMPTY_CLASS])
+        body += row
+    group += body
+    result: list[nodes.Element] = [table]
+    rest = [talk for talk in talks if talk.time is None or talk in leftover]
+    if rest:
+        result.append(nodes.rubric(_("Also on this day"), _("Also on this day")))
+        result.append(talk_list(rest, with_day=False, language=None))
+    return result
+
+
+#: Class of an empty grid cell (hidden when the grid collapses on a phone).
+GRID_EMPTY_CLASS: Final = "conference-grid-empty"
+#: Class of the room line in a grid cell: the column says it on a wide screen
+#: and on paper (``transforms`` drops it there), the line says it on a phone.
+GRID_ROOM_CLASS: Final = "conference-grid-room"
+
+
+def _grid_cell(talk: Talk, room: str) -> list[nodes.Element]:
+    """What a grid cell shows: title, presenters, time, and (for phones) the room."""
+    title = nodes.paragraph(classes=["conference-grid-title"])
+    title += entry_xref(talk)
+    if talk.kind != "talk":
+        title += nodes.Text(f" ({talk.kind})")
+    content: list[nodes.Element] = [title]
+    if talk.presenters:
+        presenters = nodes.paragraph()
+        presenters.extend(presenter_nodes(talk.presenters, link=False))
+        content.append(presenters)
+    content.append(text_paragraph(slot_text(talk.time), [TIME_CLASS]))
+    if room:
+        content.append(text_paragraph(room, [GRID_ROOM_CLASS]))
+    return content
 
 
 def _row(cells: Iterable[nodes.Element]) -> nodes.row:
@@ -233,10 +393,12 @@ def talk_list(
         when = []
         if with_day and talk.date is not None:
             when.append(day_heading(talk.date, language))
-        if talk.time is not None:
-            when.append(slot_text(talk.time))
         if when:
-            paragraph += nodes.Text(", ".join(when) + " ")
+            paragraph += nodes.Text(", ".join(when) + (", " if talk.time else " "))
+        if talk.time is not None:
+            slot = slot_text(talk.time)
+            paragraph += nodes.inline(slot, slot, classes=[TIME_CLASS])
+            paragraph += nodes.Text(" ")
         paragraph += entry_xref(talk)
         if with_presenters and talk.presenters:
             paragraph += nodes.Text(" — ")
@@ -256,16 +418,15 @@ def conference_summary(info: ConferenceInfo, language: str | None) -> nodes.fiel
 
 
 def index_item(
-    term: str, ids: str, body: nodes.Element, classifier: str = ""
+    term: str, ids: str, body: nodes.Element, affiliation: str = ""
 ) -> nodes.definition_list_item:
     """One entry of an index page: a term (an anchor) over its talks.
 
-    A classifier is the term's sibling (docutils' DTD), not its child: the
-    text writer crashes on a classifier inside a term.
+    An affiliation reads ``Rick Branson (Instagram)``, as on every other page
+    (a docutils classifier would render as ``Rick Branson : Instagram``).
     """
-    item = nodes.definition_list_item("", nodes.term(term, term, ids=[ids]))
-    if classifier:
-        item += nodes.classifier(classifier, classifier)
+    label = f"{term} ({affiliation})" if affiliation else term
+    item = nodes.definition_list_item("", nodes.term(label, label, ids=[ids]))
     item += nodes.definition("", body)
     return item
 
