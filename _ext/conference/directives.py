@@ -379,12 +379,26 @@ class ScheduleDirective(ViewDirective):
             if talks:
                 result.append(render.day_rubric(heading, None))
                 result.append(render.talk_list(talks, with_day=True, language=language))
-                entries.extend(unique_docnames(talks, self.env.docname))
+                entries.extend(self._folder_pages(unique_docnames(talks, self.env.docname)))
         entries.extend(doc for doc in (f"{folder}/index" for folder in self._unusable_days(info))
                        if doc in self.env.found_docs)
         result.append(self._export_links())
         result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
         return result
+
+    def _folder_pages(self, docnames: list[str]) -> list[str]:
+        """Each page, or its folder's ``index`` page when the folder has one.
+
+        Talks from another conference in a folder with an index page (say
+        ``pycon2012/``) are that page's children, a part of their own in
+        print, rather than siblings of the day pages.
+        """
+        pages = []
+        for docname in docnames:
+            folder_index = docname.rsplit("/", 1)[0] + "/index" if "/" in docname else ""
+            usable = folder_index in self.env.found_docs and folder_index != self.env.docname
+            pages.append(folder_index if usable else docname)
+        return pages
 
     def _export_links(self) -> render.export_links:
         holder = render.export_links()

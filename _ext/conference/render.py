@@ -221,11 +221,13 @@ def schedule_table(talks: Sequence[Talk], caption: str = "") -> nodes.table:
     """A day's table: time, linked title, presenters, track, and room if any has one."""
     show_room = any(talk.room for talk in talks)
     headings = [_("Time"), _("Talk"), _("Presenters"), _("Track")]
-    widths = [12, 48, 25, 15]
+    widths = [16, 44, 25, 15]
     if show_room:
         headings.append(_("Room"))
-        widths = [12, 40, 23, 13, 12]
-    table = nodes.table(classes=["conference-schedule"])
+        widths = [16, 36, 22, 13, 13]
+    # Given widths: LaTeX's automatic columns squeeze the unbreakable times
+    # into overfull lines.
+    table = nodes.table(classes=["conference-schedule", "colwidths-given"])
     if caption:
         table += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(headings))
@@ -313,13 +315,13 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
         cells.update(dict.fromkeys(wanted, talk))
         origins[(rows[0], columns[0])] = (talk, len(rows) - 1, len(columns) - 1)
 
-    table = nodes.table(classes=["conference-schedule", "conference-grid"])
+    table = nodes.table(classes=["conference-schedule", "conference-grid", "colwidths-given"])
     table += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(rooms) + 1)
     table += group
-    group += nodes.colspec(colwidth=10, stub=1)
+    group += nodes.colspec(colwidth=16, stub=1)
     for _room in rooms:
-        group += nodes.colspec(colwidth=max(90 // len(rooms), 1))
+        group += nodes.colspec(colwidth=max(84 // len(rooms), 1))
     head = nodes.thead()
     head += _row([text_paragraph(_("Time")), *(text_paragraph(room) for room in rooms)])
     group += head

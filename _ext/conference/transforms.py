@@ -17,7 +17,7 @@ from sphinx.util.osutil import relative_uri
 
 from .config import conference_info
 from .exporters.paths import export_path
-from .render import LINKS_CLASS, export_links, spelled_out_links
+from .render import GRID_ROOM_CLASS, LINKS_CLASS, export_links, spelled_out_links
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,6 +34,13 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
     if app.builder.format != "html":
         for links_row in list(doctree.findall(_is_links_field)):
             links_row.replace_self(spelled_out_links(links_row))
+        # A grid cell's room line is for phones; on paper the column says it.
+        for room in list(doctree.findall(_is_grid_room)):
+            room.parent.remove(room)
+
+
+def _is_grid_room(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.paragraph) and GRID_ROOM_CLASS in node["classes"]
 
 
 def _is_links_field(node: nodes.Node) -> bool:
