@@ -254,6 +254,15 @@ def schedule_table(talks: Sequence[Talk], caption: str = "") -> nodes.table:
     return table
 
 
+#: Class of the room grid's table.
+GRID_CLASS: Final = "conference-grid"
+#: Class of an empty grid cell (hidden when the grid collapses on a phone).
+GRID_EMPTY_CLASS: Final = "conference-grid-empty"
+#: Class of the room line in a grid cell: the column says it on a wide screen
+#: and on paper (``transforms`` drops it there), the line says it on a phone.
+GRID_ROOM_CLASS: Final = "conference-grid-room"
+
+
 def rooms_of(talks: Sequence[Talk]) -> list[str]:
     """The rooms of the timed talks, in order of first use in the schedule."""
     return list(dict.fromkeys(talk.room for talk in talks if talk.room and talk.time))
@@ -315,7 +324,7 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
         cells.update(dict.fromkeys(wanted, talk))
         origins[(rows[0], columns[0])] = (talk, len(rows) - 1, len(columns) - 1)
 
-    table = nodes.table(classes=["conference-schedule", "conference-grid", "colwidths-given"])
+    table = nodes.table(classes=["conference-schedule", GRID_CLASS, "colwidths-given"])
     table += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(rooms) + 1)
     table += group
@@ -352,11 +361,32 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
     return result
 
 
-#: Class of an empty grid cell (hidden when the grid collapses on a phone).
-GRID_EMPTY_CLASS: Final = "conference-grid-empty"
-#: Class of the room line in a grid cell: the column says it on a wide screen
-#: and on paper (``transforms`` drops it there), the line says it on a phone.
-GRID_ROOM_CLASS: Final = "conference-grid-room"
+def grid_as_list(table: nodes.table) -> nodes.definition_list:
+    """The room grid as the list of its slots, for writers that cannot span cells.
+
+    Each slot (the row's time) is a term over its sessions, each session as
+    its cell shows it, room included. A session spanning several slots is
+    listed under the first, as in the grid.
+    """
+    listing = nodes.definition_list(classes=["conference-grid-list"])
+    for row in table.findall(nodes.row):
+        if isinstance(row.parent, nodes.thead):
+            continue
+        entries = [entry for entry in row.children if isinstance(entry, nodes.entry)]
+        sessions = nodes.bullet_list()
+        for entry in entries[1:]:
+            if entry.children:
+                item = nodes.list_item("", *(child.deepcopy() for child in entry.children))
+                for room in item.findall(nodes.paragraph):
+                    # Here the room line is the only place that names the room.
+                    if GRID_ROOM_CLASS in room["classes"]:
+                        room["classes"].remove(GRID_ROOM_CLASS)
+                sessions += item
+        if sessions.children:
+            label = entries[0].astext()
+            listing += nodes.definition_list_item(
+                "", nodes.term(label, label), nodes.definition("", sessions))
+    return listing
 
 
 def _grid_cell(talk: Talk, room: str) -> list[nodes.Element]:

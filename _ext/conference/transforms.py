@@ -17,11 +17,22 @@ from sphinx.util.osutil import relative_uri
 
 from .config import conference_info
 from .exporters.paths import export_path
-from .render import GRID_ROOM_CLASS, LINKS_CLASS, export_links, spelled_out_links
+from .render import (
+    GRID_CLASS,
+    GRID_ROOM_CLASS,
+    LINKS_CLASS,
+    export_links,
+    grid_as_list,
+    spelled_out_links,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+
+#: Builders whose writers cannot span table cells (docutils' man writer warns,
+#: Texinfo's multitable shifts cells): they get the room grid as a list of slots.
+CANNOT_SPAN: Final = frozenset({"man", "texinfo"})
 
 #: Builders that write ``schedule.ics``, ``schedule.json``, ``schedule.xml``
 #: and the per-day and per-talk calendars.
@@ -34,9 +45,16 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
     if app.builder.format != "html":
         for links_row in list(doctree.findall(_is_links_field)):
             links_row.replace_self(spelled_out_links(links_row))
+        if app.builder.name in CANNOT_SPAN:
+            for grid in list(doctree.findall(_is_grid)):
+                grid.replace_self(grid_as_list(grid))
         # A grid cell's room line is for phones; on paper the column says it.
         for room in list(doctree.findall(_is_grid_room)):
             room.parent.remove(room)
+
+
+def _is_grid(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.table) and GRID_CLASS in node["classes"]
 
 
 def _is_grid_room(node: nodes.Node) -> bool:
