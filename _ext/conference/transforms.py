@@ -9,7 +9,7 @@ talk's links spelled out as URLs rather than as labels.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
+N = TypeVar("N", bound=nodes.Element)
+
 #: Builders whose writers cannot span table cells (docutils' man writer warns,
 #: Texinfo's multitable shifts cells): they get the room grid as a list of slots.
 CANNOT_SPAN: Final = frozenset({"man", "texinfo"})
@@ -46,19 +48,16 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
         for links_row in list(doctree.findall(_is_links_field)):
             links_row.replace_self(spelled_out_links(links_row))
         if app.builder.name in CANNOT_SPAN:
-            for grid in list(doctree.findall(_is_grid)):
+            for grid in _with_class(doctree, nodes.table, GRID_CLASS):
                 grid.replace_self(grid_as_list(grid))
         # A grid cell's room line is for phones; on paper the column says it.
-        for room in list(doctree.findall(_is_grid_room)):
+        for room in _with_class(doctree, nodes.paragraph, GRID_ROOM_CLASS):
             room.parent.remove(room)
 
 
-def _is_grid(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.table) and GRID_CLASS in node["classes"]
-
-
-def _is_grid_room(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.paragraph) and GRID_ROOM_CLASS in node["classes"]
+def _with_class(doctree: nodes.document, kind: type[N], name: str) -> list[N]:
+    """The ``kind`` nodes of ``doctree`` that have the class ``name``."""
+    return [node for node in doctree.findall(kind) if name in node["classes"]]
 
 
 def _is_links_field(node: nodes.Node) -> bool:
