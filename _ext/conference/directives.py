@@ -395,8 +395,12 @@ class ScheduleDirective(ViewDirective):
         """
         pages = []
         for docname in docnames:
-            folder_index = docname.rsplit("/", 1)[0] + "/index" if "/" in docname else ""
-            usable = folder_index in self.env.found_docs and folder_index != self.env.docname
+            folder = docname.rsplit("/", 1)[0] if "/" in docname else ""
+            folder_index = f"{folder}/index"
+            # A day folder's page (even one with an unusable date) lists no talks.
+            usable = (folder not in self.config.conference_days
+                      and folder_index in self.env.found_docs
+                      and folder_index != self.env.docname)
             pages.append(folder_index if usable else docname)
         return pages
 

@@ -50,7 +50,9 @@ def warn_placeholders(app: Sphinx, doctree: nodes.document) -> None:
                   (talk.docname, talk.lineno))
     for title in doctree.findall(nodes.title):
         if isinstance(title.parent, nodes.section) and _plain(title.astext()) == NOTES_TITLE:
-            _warn(f"the section {NOTES_TITLE!r} is the template's placeholder", title)
+            # docutils gives a section title the line of its underline.
+            where = (env.docname, title.line - 1) if title.line else title
+            _warn(f"the section {NOTES_TITLE!r} is the template's placeholder", where)
     for paragraph in doctree.findall(nodes.paragraph):
         if _plain(paragraph.astext()).startswith(NOTES_TEXT):
             _warn("this paragraph is the template's placeholder text", paragraph)
