@@ -284,7 +284,8 @@ class ScheduleDirective(ViewDirective):
     """``.. schedule:: [day]``: a day's table and toctree, or the overview.
 
     In a day folder's page (or given a day as argument) it renders that day;
-    anywhere else it renders the whole conference by day.
+    in the ``index`` page of another folder, that folder's talks from other
+    conferences; anywhere else (the root page) the whole conference by day.
     """
 
     kind = "day"
@@ -299,14 +300,17 @@ class ScheduleDirective(ViewDirective):
             # else: invalid, and already reported once at start-up (config.check_config).
             return []
         views = self.domain.data["views"].get(self.env.docname, [])
-        if any(view.kind in {"day", "overview"} for view in views):
+        if any(view.kind in {"day", "overview", "folder"} for view in views):
             self.defer("schedule", "a page can hold only one schedule directive; "
                        "this one is ignored")
             return []
         day = self._day(info)
         if day is not None:
             return self._day_schedule(info, day)
-        if self._folder() in self._unusable_days(info):
+        folder = self._folder()
+        if folder is not None and folder not in self.config.conference_days:
+            return self._folder_schedule(folder)
+        if folder in self._unusable_days(info):
             # Reported at start-up; the overview lists this page and its talks.
             note = _("This day has no valid date in conference_days; its talks are "
                      "listed on the overview under 'Talks without a day'.")
@@ -386,12 +390,28 @@ class ScheduleDirective(ViewDirective):
         result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
         return result
 
+    def _folder_schedule(self, folder: str) -> list[nodes.Node]:
+        """A folder of talks from other conferences (``pycon2012/``): its talks and toctree.
+
+        The overview's toctree takes this page instead of the talks, so they
+        are its children: a part of their own in print.
+        """
+        self.record("folder", folder)
+        talks = view_talks(self.domain, "folder", folder)
+        if not talks:
+            return [render.text_paragraph(_("No talks yet."), ["conference-empty-day"])]
+        return [
+            render.talk_list(talks, with_day=True, language=self.config.language),
+            render.hidden_toctree(self.env.docname, unique_docnames(talks, self.env.docname)),
+        ]
+
     def _folder_pages(self, docnames: list[str]) -> list[str]:
         """Each page, or its folder's ``index`` page when the folder has one.
 
         Talks from another conference in a folder with an index page (say
-        ``pycon2012/``) are that page's children, a part of their own in
-        print, rather than siblings of the day pages.
+        ``pycon2012/index.rst``, holding ``.. schedule::``) are that page's
+        children, a part of their own in print, rather than siblings of the
+        day pages.
         """
         pages = []
         for docname in docnames:
