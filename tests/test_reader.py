@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from sitebuild import REPO, copy_site, describe, run_sphinx
 from sphinx.testing.util import SphinxTestApp
+from test_builders import pdf_text, require_tex
 from test_incremental import assert_same_output, build, clean_build_of, touch_now
 
 from conference import render
@@ -366,3 +367,24 @@ def test_rebuild_without_change_reports_no_configuration_change(tmp_path: Path) 
     assert second.returncode == 0, describe(second)
     assert "configuration has changed" not in second.stdout, describe(second)
     assert "0 added, 0 changed, 0 removed" in second.stdout, describe(second)
+
+
+@pytest.mark.slow
+def test_grid_prints_without_overfull_lines(tmp_path: Path) -> None:
+    """The grid in a PDF: every room a column, no line too wide for its cell."""
+    require_tex()
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOT, srcdir)
+    (srcdir / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO / '_ext')!r})\n"
+        + (ROOT / "conf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_sphinx(["-M", "latexpdf", str(srcdir), str(tmp_path / "build"), "-W", "-n"],
+                        cwd=srcdir)
+    assert result.returncode == 0, describe(result)
+    latex = tmp_path / "build" / "latex"
+    (pdf,) = latex.glob("*.pdf")
+    log = pdf.with_suffix(".log").read_text(encoding="latin-1")
+    assert re.findall(r"^Overfull \\hbox.*$", log, re.M) == []
+    text = " ".join(pdf_text(pdf).split())
+    for expected in ("Hall A Hall B Hall C", "Beta Long", "Gamma One", "Untimed Session"):
+        assert expected in text
