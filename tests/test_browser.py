@@ -6,6 +6,12 @@ The site (a copy of the real one) is built with the html builder and served by
 Next/Previous, the calendar link, and the console. Screenshots of the Friday
 schedule and of one talk land in ``tests/artifacts/`` for a person to look at.
 
+Every page type is also read at 390 px (a phone) and 1280 px: no page scrolls
+sideways, titles wrap at words, times never break, and axe-core (bundled by
+``axe-selenium-python``, so nothing is fetched) finds no critical or serious
+violation. ``roots/test-grid`` stands in for an imported program in several
+rooms: its grid, its collapse on a phone and a talk's context are read there.
+
 Locally the tests skip when Chromium is absent; in CI (``CI`` set) they fail.
 """
 

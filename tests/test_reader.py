@@ -91,14 +91,14 @@ def test_a_day_in_one_room_keeps_its_table() -> None:
 
 def test_grid_as_list_keeps_every_session_with_its_room() -> None:
     table, *_rest = render.room_grid(
-        [talk("a1", "10:00-10:30", "A"), talk("b1", "10:00-11:00", "B"),
+        [talk("a1", "10:00-10:30", "A"), talk("b1", "10:00-11:00", "B", track="Web"),
          talk("a2", "10:30-11:00", "A")], "Saturday")
     listing = render.grid_as_list(table)
     items = {item.next_node(nodes.term).astext():
              [entry.astext().replace("\n\n", " | ") for entry in item.findall(nodes.list_item)]
              for item in listing.findall(nodes.definition_list_item)}
     assert items == {
-        "10:00–10:30": ["A1 | Some One | 10:00–10:30 | A", "B1 | Some One | 10:00–11:00 | B"],
+        "10:00–10:30": ["A1 | Some One | 10:00–10:30 | A", "B1 | Some One | 10:00–11:00 | Web | B"],
         "10:30–11:00": ["A2 | Some One | 10:30–11:00 | A"],
     }
 

@@ -390,7 +390,7 @@ def grid_as_list(table: nodes.table) -> nodes.definition_list:
 
 
 def _grid_cell(talk: Talk, room: str) -> list[nodes.Element]:
-    """What a grid cell shows: title, presenters, time, and (for phones) the room."""
+    """What a grid cell shows: title, presenters, time, track, and (for phones) the room."""
     title = nodes.paragraph(classes=["conference-grid-title"])
     title += entry_xref(talk)
     if talk.kind != "talk":
@@ -401,6 +401,8 @@ def _grid_cell(talk: Talk, room: str) -> list[nodes.Element]:
         presenters.extend(presenter_nodes(talk.presenters, link=False))
         content.append(presenters)
     content.append(text_paragraph(slot_text(talk.time), [TIME_CLASS]))
+    if talk.track:
+        content.append(text_paragraph(talk.track, ["conference-grid-track"]))
     if room:
         content.append(text_paragraph(room, [GRID_ROOM_CLASS]))
     return content
