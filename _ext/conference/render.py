@@ -304,9 +304,9 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
     rooms = rooms_of(talks)
     timed = [talk for talk in talks if talk.time is not None]
     # Every start, and every end that is given, delimits a slot.
-    boundaries = sorted({edge for talk in timed for edge in _span(talk, ())
-                         if talk.time is not None and talk.time.duration is not None}
-                        | {_span(talk, ())[0] for talk in timed})
+    boundaries = sorted({_span(talk, ())[0] for talk in timed}
+                        | {_span(talk, ())[1] for talk in timed
+                           if talk.time is not None and talk.time.duration is not None})
     spans = [_span(talk, boundaries) for talk in timed]
     # A slot no talk runs in (lunch) would be an empty row: leave it out.
     slots = [boundary for boundary in boundaries
