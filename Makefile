@@ -1,8 +1,10 @@
 # Makefile for "PyCon 2013 Schedule & Notes" (Sphinx-style).
 #
 # Every target that runs a tool first makes sure .venv exists and matches the
-# pinned requirements: the stamp below is rebuilt whenever requirements.txt or
-# requirements-test.txt is newer than it. Variables can be overridden on the
+# pinned requirements: the stamp below is rebuilt whenever requirements.txt,
+# requirements-test.txt or pyproject.toml is newer than it. The extension
+# itself is installed into it (editable), so `import conference` and the
+# `conference` command work there without touching sys.path. Variables can be overridden on the
 # command line, e.g. `make html SPHINXOPTS=-q` or `make test PYTEST_ARGS="-k ics"`.
 
 PYTHON      ?= python3
@@ -30,7 +32,11 @@ PORT        ?= 8000
 # `make` alone shows the help, as in Sphinx's own Makefile.
 .DEFAULT_GOAL := help
 
-.PHONY: help sphinx-help venv html test lint livehtml talk clean distclean
+.PHONY: help sphinx-help venv html test test-matrix lint livehtml talk import clean distclean
+
+# `make test-matrix`: the suite on the lowest and the highest supported Sphinx,
+# each in its own venv (.venv-sphinx81, ...) from requirements/sphinx-X.Y.txt.
+SPHINX_MATRIX ?= 8.1 9.0
 
 help:
 	@echo "Usage: make <target> [VARIABLE=value ...]"
@@ -40,10 +46,12 @@ help:
 	@echo "  livehtml    rebuild and reload on every change, served on http://$(HOST):$(PORT)/"
 	@echo "              (LIVEOPTS='$(LIVEOPTS)': warnings shown, never errors)"
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
-	@echo "  lint        ruff and sphinx-lint only"
-	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk"'
+	@echo "  test-matrix pytest on each Sphinx of SPHINX_MATRIX='$(SPHINX_MATRIX)', own venvs"
+	@echo "  lint        ruff, sphinx-lint and mypy only"
+	@echo '  talk        new talk page: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]'
+	@echo '  import      import or re-sync a program: make import PROGRAM=schedule.xml [DIR=.]'
 	@echo "  clean       remove $(BUILDDIR)"
-	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
+	@echo "  distclean   remove $(BUILDDIR), $(VENV) and the test-matrix venvs"
 	@echo "  <builder>   any other Sphinx builder, e.g. latexpdf, epub, singlehtml,"
 	@echo "              linkcheck, man, text; 'make sphinx-help' lists them all"
 
@@ -51,9 +59,10 @@ sphinx-help: $(VENV_STAMP)
 	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS) $(O)
 
 # One venv serves the build, the tests and the dev tools.
-$(VENV_STAMP): requirements.txt requirements-test.txt
+$(VENV_STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV_BIN)/python -m pip install -r requirements-test.txt
+	$(VENV_BIN)/python -m pip install --no-deps -e .
 	touch $@
 
 venv: $(VENV_STAMP)
@@ -64,9 +73,29 @@ html: $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	$(VENV_BIN)/ruff check $(LINT_PATHS)
 	$(VENV_BIN)/sphinx-lint $(addprefix --ignore ,$(RST_IGNORE)) "$(SOURCEDIR)"
+	$(VENV_BIN)/mypy
 
 test: lint
 	$(VENV_BIN)/python -m pytest $(PYTEST_ARGS)
+
+# One venv per Sphinx version X.Y, .venv-sphinxXY, from requirements/sphinx-X.Y.txt,
+# rebuilt when its lock or pyproject.toml changes.
+define matrix_venv
+.venv-sphinx$(subst .,,$(1))/.stamp: requirements/sphinx-$(1).txt pyproject.toml
+	$$(PYTHON) -m venv $$(@D)
+	$$(@D)/bin/python -m pip install -r $$<
+	$$(@D)/bin/python -m pip install --no-deps -e .
+	touch $$@
+endef
+$(foreach v,$(SPHINX_MATRIX),$(eval $(call matrix_venv,$(v))))
+MATRIX_STAMPS := $(foreach v,$(SPHINX_MATRIX),.venv-sphinx$(subst .,,$(v))/.stamp)
+
+test-matrix: $(MATRIX_STAMPS)
+	@set -e; for stamp in $(MATRIX_STAMPS); do \
+		venv=$${stamp%/.stamp}; \
+		echo "--- pytest on $$($$venv/bin/python -m sphinx --version) ($$venv)"; \
+		$$venv/bin/python -m pytest $(PYTEST_ARGS); \
+	done
 
 livehtml: $(VENV_STAMP)
 	$(VENV_BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) \
@@ -76,20 +105,37 @@ livehtml: $(VENV_STAMP)
 # The title travels through the environment, so quotes and $ in it are safe.
 talk: export NEW_TALK_DAY = $(value DAY)
 talk: export NEW_TALK_TITLE = $(value TITLE)
+talk: export NEW_TALK_FORMAT = $(or $(value FORMAT),rst)
 talk: $(VENV_STAMP)
 	@if [ -z "$$NEW_TALK_DAY" ] || [ -z "$$NEW_TALK_TITLE" ]; then \
-		echo 'usage: make talk DAY=friday TITLE="Some Talk"' >&2; exit 2; fi
-	$(VENV_BIN)/python tools/new_talk.py --day "$$NEW_TALK_DAY" --title "$$NEW_TALK_TITLE"
+		echo 'usage: make talk DAY=friday TITLE="Some Talk" [FORMAT=md]' >&2; exit 2; fi
+	$(VENV_BIN)/conference new-talk --day "$$NEW_TALK_DAY" --title "$$NEW_TALK_TITLE" \
+		--format "$$NEW_TALK_FORMAT"
+
+# The program's path and DIR travel through the environment, so spaces and
+# quotes in them are safe. TIMEZONE is passed on for programs with offsets only;
+# FORMAT=md writes new pages in Markdown (MyST).
+DIR ?= .
+import: export IMPORT_PROGRAM = $(value PROGRAM)
+import: export IMPORT_DIR = $(value DIR)
+import: export IMPORT_TIMEZONE = $(value TIMEZONE)
+import: export IMPORT_FORMAT = $(or $(value FORMAT),rst)
+import: $(VENV_STAMP)
+	@if [ -z "$$IMPORT_PROGRAM" ]; then \
+		echo 'usage: make import PROGRAM=schedule.xml [DIR=.] [TIMEZONE=Europe/Berlin] [FORMAT=md]' >&2; exit 2; fi
+	$(VENV_BIN)/conference import "$$IMPORT_PROGRAM" "$$IMPORT_DIR" --format "$$IMPORT_FORMAT" \
+		$${IMPORT_TIMEZONE:+--timezone "$$IMPORT_TIMEZONE"}
 
 clean:
 	rm -rf "$(BUILDDIR)"
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" .venv-sphinx*
 
 # Files the rules above depend on are sources, never targets: these empty
 # recipes keep the catch-all rule below from trying to "build" them.
-Makefile requirements.txt requirements-test.txt: ;
+Makefile requirements.txt requirements-test.txt pyproject.toml: ;
+requirements/%.txt: ;
 
 # Catch-all: route every other target to Sphinx's "make mode"
 # (`make latexpdf`, `make epub`, `make linkcheck`, ...).

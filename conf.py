@@ -23,11 +23,13 @@ language = "en"
 # Read the Docs builds with -W but not -n: be nitpicky there too.
 nitpicky = True
 
-# The theme is an extension too: loaded with the others, before the environment
-# is compared with the last build's, the options it sets (the permalink icon,
-# jQuery's) are the same on every build, so a rebuild with no change reports no
+# Talk pages may be Markdown (MyST) as well as reStructuredText. The theme is an
+# extension too: loaded with the others, before the environment is compared
+# with the last build's, the options it sets (the permalink icon, jQuery's) are
+# the same on every build, so a rebuild with no change reports no
 # configuration change.
-extensions = ["conference", "sphinx_rtd_theme"]
+extensions = ["myst_parser", "conference", "sphinx_rtd_theme"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 conference_days = {
     "thursday": "2013-03-14",
@@ -39,10 +41,15 @@ conference_timezone = "America/Los_Angeles"
 conference_name = "PyCon US 2013"
 conference_acronym = "pycon2013"
 conference_location = "Santa Clara, CA"
+conference_venue = "Santa Clara Convention Center"
+conference_city = "Santa Clara, CA"
 
 exclude_patterns = [
+    # Hidden folders (.pytest_cache, .git, ...): their README.md is no page.
+    ".*",
     "_build",
     ".venv",
+    ".venv-sphinx*",
     "_ext",
     "tests",
     "bench",

@@ -35,6 +35,7 @@ def copy_site(dest: Path) -> Path:
         skip = {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
         if Path(folder).resolve() == REPO:
             skip |= NOT_SOURCES.intersection(names)
+            skip |= {name for name in names if name.startswith(".venv-sphinx")}  # test-matrix
         return skip
 
     shutil.copytree(REPO, dest, ignore=ignore)

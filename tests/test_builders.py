@@ -214,6 +214,9 @@ def man_plain(source: str) -> str:
     # Link targets print as \%<uri>; internal ones (#id, or empty) mean nothing on paper.
     source = re.sub(r"\\%<([^>]*)>", lambda m: "<" + m[1].replace(r"\:", "") + ">", source)
     source = re.sub(r"\s*<#[^>]*>|\s*<>", "", source)
+    # Font changes and \% (no hyphenation) print nothing; Sphinx 8.x's man
+    # writer (docutils 0.21) puts them around link texts.
+    source = re.sub(r"\\f[BIPR]|\\%", "", source)
     for escape, text in MAN_TEXT.items():
         source = source.replace(escape, text)
     return squash(source.replace(r"\&", ""))

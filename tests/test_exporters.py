@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from frabschema import c3voc_schema, validate_schedule_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
@@ -38,6 +39,7 @@ from conference.exporters import (
     talk_has_calendar,
 )
 from conference.exporters._common import clean_text
+from conference.exporters.frab import _integer_ids
 from conference.model import (
     ConferenceInfo,
     Presenter,
@@ -59,7 +61,10 @@ PYCON = ConferenceInfo(
     },
     timezone="America/Los_Angeles",
     location="Santa Clara, CA",
+    venue="Santa Clara Convention Center",
+    city="Santa Clara, CA",
 )
+PLACE = "Santa Clara Convention Center, Santa Clara, CA"
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_TEXT = '<img src=x onerror="alert(1)"> & </description>]]>; a, b\\c\n\nmore'
 
@@ -82,7 +87,8 @@ def talk(talk_id: str = "messaging-at-scale-at-instagram", **fields: Any) -> Tal
         "url": f"https://us.pycon.org/2013/schedule/{talk_id}/",
         "video": "https://pyvideo.org/video/1757/",
         "slides": "https://speakerdeck.com/rbranson/",
-        "description": "How Instagram fans out messages.\n\nWith Redis and Celery.",
+        # The RST source's line breaks, as the directive's description keeps them.
+        "description": "How Instagram fans out\nmessages.\n\nWith Redis\n   and Celery.",
     }
     values.update(fields)
     return Talk(id=talk_id, **values)
@@ -215,19 +221,31 @@ def test_talk_with_only_a_start_has_no_end() -> None:
 def test_event_properties() -> None:
     (event,) = parse_ics(conference_calendar(PYCON, [talk()], official)).events
     assert event["SUMMARY"] == "Messaging at Scale at Instagram"
-    assert event["LOCATION"] == "Mission City"
+    assert event["LOCATION"] == f"Mission City, {PLACE}"
     assert event["URL"] == "https://us.pycon.org/2013/schedule/messaging-at-scale-at-instagram/"
     assert event.categories == ["talk", "Web"]
-    description = str(event["DESCRIPTION"])
-    assert description.startswith("How Instagram fans out messages.\n\nWith Redis and Celery.")
-    assert "Presenters: Rick Branson (Instagram)" in description
-    assert "Video: https://pyvideo.org/video/1757/" in description
+    # Plain text: presenters first, the abstract reflowed, then the links.
+    assert str(event["DESCRIPTION"]).split("\n\n") == [
+        "Presenters: Rick Branson (Instagram)",
+        "How Instagram fans out messages.",
+        "With Redis and Celery.",
+        "Video: https://pyvideo.org/video/1757/\nSlides: https://speakerdeck.com/rbranson/",
+    ]
+
+
+def test_location_without_a_configured_place() -> None:
+    bare = dataclasses.replace(PYCON, location="", venue="", city="")
+    (event,) = parse_ics(conference_calendar(bare, [talk()], official)).events
+    assert event["LOCATION"] == "Mission City"
+    only_location = dataclasses.replace(PYCON, venue="", city="")
+    (event,) = parse_ics(conference_calendar(only_location, [talk()], official)).events
+    assert event["LOCATION"] == "Mission City, Santa Clara, CA"
 
 
 def test_location_falls_back_to_track_and_empty_url_is_omitted() -> None:
     bare = talk("bare", room="", url="", presenters=(), description="", video="", slides="")
     (event,) = parse_ics(conference_calendar(PYCON, [bare], no_url)).events
-    assert event["LOCATION"] == "Web"
+    assert event["LOCATION"] == f"Web, {PLACE}"
     assert "URL" not in event
     assert "DESCRIPTION" not in event
 
@@ -336,11 +354,12 @@ def test_ics_escapes_hostile_text() -> None:
     data = conference_calendar(PYCON, [hostile], official)
     (event,) = parse_ics(data).events
     assert event["SUMMARY"] == HOSTILE_TITLE
-    assert str(event["DESCRIPTION"]).startswith(HOSTILE_TEXT)
-    assert "Presenters: Robert'); DROP TABLE (A, B; C)" in str(event["DESCRIPTION"])
-    assert event["LOCATION"] == "Room; A, B"
+    presenters, *text, _links = str(event["DESCRIPTION"]).split("\n\n")
+    assert presenters == "Presenters: Robert'); DROP TABLE (A, B; C)"
+    assert "\n\n".join(text) == HOSTILE_TEXT
+    assert event["LOCATION"] == f"Room; A, B, {PLACE}"
     assert event.categories == ["talk", "Web, Mobile"]
-    assert b"LOCATION:Room\\; A\\, B" in data
+    assert b"LOCATION:Room\\; A\\, B\\, Santa Clara" in data
     # No line of the file starts anything the text contained.
     assert all(not line.startswith((b"more", b"<img")) for line in data.split(b"\r\n"))
 
@@ -400,23 +419,11 @@ def json_validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=_format_checker())
 
 
-@pytest.fixture(scope="module")
-def xml_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "frab-schedule.xml.xsd")))
-
-
 def validate_json(validator: jsonschema.protocols.Validator, data: bytes) -> dict[str, Any]:
     document = json.loads(data)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     assert not errors, errors
     return document
-
-
-def validate_xml(schema: etree.XMLSchema, data: bytes) -> etree._Element:
-    assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n")
-    root = etree.fromstring(data)
-    assert schema.validate(root), schema.error_log
-    return root
 
 
 def schedule_talks() -> list[Talk]:
@@ -447,11 +454,79 @@ def test_frab_json_validates(json_validator: jsonschema.protocols.Validator) -> 
     ]
 
 
-def test_frab_xml_validates(xml_schema: etree.XMLSchema) -> None:
-    root = validate_xml(xml_schema, frab_xml(PYCON, schedule_talks(), official))
+def test_frab_xml_validates() -> None:
+    root = validate_schedule_xml(frab_xml(PYCON, schedule_talks(), official))
     assert root.findtext("conference/acronym") == "pycon2013"
     assert root.findtext("conference/days") == "3"
+    assert root.findtext("conference/venue") == "Santa Clara Convention Center"
+    assert root.findtext("conference/city") == "Santa Clara, CA"
     assert [day.get("index") for day in root.iter("day")] == ["1", "2", "3"]
+    event = root.find("day/room/event[slug='pycon2013-messaging-at-scale-at-instagram']")
+    (person,) = event.iterfind("persons/person")
+    person_guid = uuid.uuid5(GUID_NAMESPACE, "person/presenter-rick-branson")
+    assert person.attrib == {"id": str(person_guid.int >> 97), "guid": str(person_guid)}
+    assert person.text == "Rick Branson"
+    assert [(link.text, link.get("type")) for link in event.iterfind("links/link")] == [
+        ("Official page", "web"), ("Video", "media"), ("Slides", "slides"),
+    ]
+    assert event.findtext("abstract") == "How Instagram fans out messages."
+    assert event.findtext("description") == "With Redis and Celery."
+
+
+def test_frab_without_a_place_is_valid_against_the_c3voc_schema_alone() -> None:
+    bare = dataclasses.replace(PYCON, location="", venue="", city="")
+    data = frab_xml(bare, schedule_talks(), official)
+    assert c3voc_schema().validate(etree.fromstring(data))
+    assert b"<venue>" not in data
+    assert b"<city>" not in data
+    document = json.loads(frab_json(bare, schedule_talks(), official))
+    assert "meta" not in document["schedule"]["conference"]
+
+
+def test_frab_json_carries_the_place(json_validator: jsonschema.protocols.Validator) -> None:
+    document = validate_json(json_validator, frab_json(PYCON, schedule_talks(), official))
+    assert document["schedule"]["conference"]["meta"] == {
+        "venue": "Santa Clara Convention Center",
+        "city": "Santa Clara, CA",
+    }
+
+
+def test_abstracts_are_reflowed() -> None:
+    ragged = talk(description="One\nparagraph  over\n  three lines.\n \nAnd\ttwo.\n\n\n\nThree.")
+    (event,) = frab_schedule(PYCON, [ragged], official).days[1].rooms[0].events
+    assert event.abstract == "One paragraph over three lines."
+    assert event.description == "And two.\n\nThree."
+
+
+def test_shared_presenters_are_one_person() -> None:
+    ada = Presenter("Ada Lovelace", "Analytical Engines")
+    talks = [
+        talk("first", presenters=(ada, Presenter("Charles Babbage"))),
+        talk("second", time=parse_time("13:00-13:30"), presenters=(Presenter("Ada Lovelace"),)),
+    ]
+    document = json.loads(frab_json(PYCON, talks, official))
+    persons = [
+        person
+        for event in document["schedule"]["conference"]["days"][1]["rooms"]["Mission City"]
+        for person in event["persons"]
+    ]
+    assert [person["public_name"] for person in persons] == [
+        "Ada Lovelace", "Charles Babbage", "Ada Lovelace",
+    ]
+    assert persons[0] == persons[2]  # the affiliation does not make another person
+    assert persons[0]["id"] != persons[1]["id"]
+
+
+def test_integer_ids_are_unique_even_when_guids_clash() -> None:
+    # Three guids whose top 31 bits are the same number, and one on the next:
+    # in guid order each takes the next free number.
+    clashing = [str(uuid.UUID(int=(5 << 97) | low)) for low in (3, 1, 2)]
+    neighbour = str(uuid.UUID(int=6 << 97))
+    ids = _integer_ids([neighbour, *clashing])
+    assert ids == {clashing[1]: 5, clashing[2]: 6, clashing[0]: 7, neighbour: 8}
+    assert _integer_ids([str(uuid.UUID(int=0))]) == {str(uuid.UUID(int=0)): 1}
+    top = str(uuid.UUID(int=(2**31 - 1) << 97))
+    assert _integer_ids([top, top[:-1] + "1"]) == {top: 2**31 - 1, top[:-1] + "1": 1}
 
 
 def test_frab_days(json_validator: jsonschema.protocols.Validator) -> None:
@@ -477,9 +552,13 @@ def test_frab_day_widens_for_early_and_very_late_talks() -> None:
         talk("dawn", time=parse_time("03:00-03:30")),
         talk("all-night", time=parse_time("22:00-05:00")),
     ]
-    (_, friday, _) = frab_schedule(PYCON, talks, official).days
+    (thursday, friday, saturday) = frab_schedule(PYCON, talks, official).days
     assert friday.start.isoformat() == "2013-03-15T03:00:00-07:00"
     assert friday.end.isoformat() == "2013-03-16T05:00:00-07:00"
+    # Thursday ends before Friday's dawn talk, not at 03:59 on top of it.
+    assert thursday.end.isoformat() == "2013-03-15T02:59:00-07:00"
+    # A talk running into Saturday morning keeps Friday open past Saturday's start.
+    assert saturday.start.isoformat() == "2013-03-16T04:00:00-07:00"
 
 
 def test_frab_event_fields(json_validator: jsonschema.protocols.Validator) -> None:
@@ -499,14 +578,26 @@ def test_frab_event_fields(json_validator: jsonschema.protocols.Validator) -> No
     assert event["track"] == "Web"
     assert event["type"] == "talk"
     assert event["language"] == "en"
-    assert event["abstract"] == "How Instagram fans out messages."
-    assert event["description"] == "With Redis and Celery."
+    # The whole content is the abstract; frab's description is the
+    # talk-description block (none here).
+    assert event["abstract"] == "How Instagram fans out messages.\n\nWith Redis and Celery."
+    assert event["description"] == ""
     assert event["url"] == "https://us.pycon.org/2013/schedule/messaging-at-scale-at-instagram/"
     assert "origin_url" not in event  # the same as url
     (person,) = event["persons"]
-    assert person["name"] == person["public_name"] == "Rick Branson"
-    assert "affiliation" not in person
+    person_guid = uuid.uuid5(GUID_NAMESPACE, "person/presenter-rick-branson")
+    # frab's person: what ConfClerk, Giggity and EventFahrplan read.
+    assert person == {
+        "id": person_guid.int >> 97,
+        "guid": str(person_guid),
+        "public_name": "Rick Branson",
+    }
     assert event["links"] == [
+        {
+            "url": "https://us.pycon.org/2013/schedule/messaging-at-scale-at-instagram/",
+            "title": "Official page",
+            "type": "web",
+        },
         {"url": "https://pyvideo.org/video/1757/", "title": "Video", "type": "media"},
         {"url": "https://speakerdeck.com/rbranson/", "title": "Slides", "type": "slides"},
     ]
@@ -588,10 +679,10 @@ def test_frab_dst_offsets() -> None:
     assert sat.end.isoformat() == "2013-03-10T03:59:00-07:00"
 
 
-def test_frab_json_and_xml_agree(xml_schema: etree.XMLSchema) -> None:
+def test_frab_json_and_xml_agree() -> None:
     talks = schedule_talks()
     document = json.loads(frab_json(PYCON, talks, official))
-    root = validate_xml(xml_schema, frab_xml(PYCON, talks, official))
+    root = validate_schedule_xml(frab_xml(PYCON, talks, official))
     assert root.findtext("version") == document["schedule"]["version"]
     from_json = [
         (day["index"], name, e["guid"], e["id"], e["title"], e["date"], e["duration"])
@@ -617,7 +708,7 @@ def test_frab_json_and_xml_agree(xml_schema: etree.XMLSchema) -> None:
 
 
 def test_frab_escapes_hostile_text(
-    json_validator: jsonschema.protocols.Validator, xml_schema: etree.XMLSchema
+    json_validator: jsonschema.protocols.Validator
 ) -> None:
     hostile = talk(
         "hostile",
@@ -633,16 +724,18 @@ def test_frab_escapes_hostile_text(
     document = validate_json(json_validator, raw_json)
     (event,) = document["schedule"]["conference"]["days"][1]["rooms"]['Room "A" <b>']
     assert event["title"] == HOSTILE_TITLE
-    assert event["abstract"] + "\n\n" + event["description"] == HOSTILE_TEXT
-    assert event["persons"][0]["name"] == "<b>Bold</b>"
+    # A multi-paragraph abstract stays one abstract; the description is empty.
+    assert (event["abstract"], event["description"]) == (HOSTILE_TEXT, "")
+    assert event["persons"][0]["public_name"] == "<b>Bold</b>"
 
     raw_xml = frab_xml(PYCON, [hostile], official)
     assert b"<script" not in raw_xml
     assert b"<img" not in raw_xml
-    root = validate_xml(xml_schema, raw_xml)
+    root = validate_schedule_xml(raw_xml)
     (element,) = root.iter("event")
     assert element.findtext("title") == HOSTILE_TITLE
-    assert element.findtext("abstract") + "\n\n" + element.findtext("description") == HOSTILE_TEXT
+    assert element.findtext("abstract") == HOSTILE_TEXT
+    assert not element.findtext("description")
     assert element.findtext("track") == "</track>&amp;"
     assert element.findtext("persons/person") == "<b>Bold</b>"
     assert root.find("day/room").get("name") == 'Room "A" <b>'
@@ -653,8 +746,8 @@ def test_frab_escapes_hostile_text(
     }  # fmt: skip
 
 
-def test_short_ids_keep_the_xml_valid(xml_schema: etree.XMLSchema) -> None:
-    root = validate_xml(xml_schema, frab_xml(PYCON, [talk("ai")], official))
+def test_short_ids_keep_the_xml_valid() -> None:
+    root = validate_schedule_xml(frab_xml(PYCON, [talk("ai")], official))
     assert root.find("day/room/event/slug") is None  # optional, and "ai" is too short for it
 
 
@@ -669,12 +762,12 @@ def test_frab_without_urls(json_validator: jsonschema.protocols.Validator) -> No
 
 
 def test_other_time_zones_validate(
-    json_validator: jsonschema.protocols.Validator, xml_schema: etree.XMLSchema
+    json_validator: jsonschema.protocols.Validator
 ) -> None:
     for zone in ("Asia/Kolkata", "Australia/Adelaide", "UTC"):
         info = dataclasses.replace(PYCON, timezone=zone)
         document = validate_json(json_validator, frab_json(info, schedule_talks(), official))
-        validate_xml(xml_schema, frab_xml(info, schedule_talks(), official))
+        validate_schedule_xml(frab_xml(info, schedule_talks(), official))
         assert document["schedule"]["conference"]["time_zone_name"] == zone
     kolkata = frab_schedule(dataclasses.replace(PYCON, timezone="Asia/Kolkata"), [talk()], official)
     assert kolkata.days[1].rooms[0].events[0].date.isoformat() == "2013-03-15T10:50:00+05:30"
@@ -718,7 +811,6 @@ def test_any_schedule_validates(
 ) -> None:
     json_schema = json.loads((SCHEMAS / "frab-schedule.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft6Validator(json_schema, format_checker=_format_checker())
-    xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "frab-schedule.xml.xsd")))
     talks = []
     for number, (day, start, minutes, room) in enumerate(slots):
         end = None
@@ -726,7 +818,7 @@ def test_any_schedule_validates(
             end = (dt.datetime.combine(dt.date.min, start) + dt.timedelta(minutes=minutes)).time()
         talks.append(talk(f"talk-{number}", day=day, time=TimeSlot(start, end), room=room))
     validate_json(validator, frab_json(PYCON, talks, official))
-    validate_xml(xsd, frab_xml(PYCON, talks, official))
+    validate_schedule_xml(frab_xml(PYCON, talks, official))
     calendar = parse_ics(conference_calendar(PYCON, talks, official))
     assert len(list(calendar.events)) == len(talks)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from frabschema import validate_schedule_xml
 from icalendar import Calendar
-from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 
 from conference.exporters import export_path
@@ -124,7 +124,7 @@ def test_exports_are_valid_and_escaped(make_app: MakeApp, tmp_path: Path) -> Non
     by_uid = {str(event["UID"]): event for event in calendar.events}
     hostile = by_uid["escaping-script-alert-1-script-friends@pycon2013"]
     assert hostile["SUMMARY"] == title
-    assert hostile["LOCATION"] == "Room 2; Level 1"
+    assert hostile["LOCATION"] == "Room 2; Level 1, Santa Clara, CA"
     assert "<img src=x onerror=alert(1)>" in str(hostile["DESCRIPTION"])
     late = by_uid["late-night-hacking@pycon2013"]
     assert late.end.isoformat() == "2013-03-16T00:30:00-07:00"
@@ -139,9 +139,8 @@ def test_exports_are_valid_and_escaped(make_app: MakeApp, tmp_path: Path) -> Non
     (event,) = saturday["rooms"]["Room 2; Level 1"]
     assert event["title"] == title
 
-    xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "frab-schedule.xml.xsd")))
-    root = etree.fromstring(files["schedule.xml"])
-    assert xsd.validate(root), xsd.error_log
+    root = validate_schedule_xml(files["schedule.xml"])
+    assert root.findtext("conference/city") == "Santa Clara, CA"
     assert b"<script" not in files["schedule.xml"]
     assert root.findtext("day[@index='2']/room/event/title") == title
     # frab has no untimed events: the poster session is only in the calendars.
@@ -238,6 +237,34 @@ def test_official_url_without_html_baseurl(make_app: MakeApp, tmp_path: Path) ->
     assert event["URL"] == "https://us.pycon.org/2013/schedule/presentation/33/"
     (keynote,) = Calendar.from_ical((outdir / "calendar/opening-keynote.ics").read_bytes()).events
     assert "URL" not in keynote
+
+
+def test_venue_and_city_come_from_the_configuration(make_app: MakeApp, tmp_path: Path) -> None:
+    outdir = build(
+        make_app, copy_root(tmp_path),
+        conference_venue="Santa Clara Convention Center", conference_city="Santa Clara",
+    )
+    root = validate_schedule_xml((outdir / "schedule.xml").read_bytes())
+    assert root.findtext("conference/venue") == "Santa Clara Convention Center"
+    assert root.findtext("conference/city") == "Santa Clara"
+    document = json.loads((outdir / "schedule.json").read_bytes())
+    assert document["schedule"]["conference"]["meta"] == {
+        "venue": "Santa Clara Convention Center", "city": "Santa Clara",
+    }
+    (event,) = Calendar.from_ical(
+        (outdir / "calendar/messaging-at-scale-at-instagram.ics").read_bytes()
+    ).events
+    assert event["LOCATION"] == "Mission City, Santa Clara Convention Center, Santa Clara"
+
+
+def test_a_place_that_is_not_text_is_reported(make_app: MakeApp, tmp_path: Path) -> None:
+    app = run(make_app, copy_root(tmp_path), confoverrides={"conference_venue": ["Hall"]})
+    warnings = app.warning.getvalue()
+    assert warnings.count("WARNING") == 1, warnings
+    assert "conference_venue ['Hall'] is not a string; ignoring it [conference.config]" in warnings
+    root = validate_schedule_xml((Path(app.outdir) / "schedule.xml").read_bytes())
+    assert root.find("conference/venue") is None
+    assert root.findtext("conference/city") == "Santa Clara, CA"
 
 
 def test_source_date_epoch(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sphinx
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-incremental"
@@ -311,7 +312,10 @@ def test_notes_edit_rewrites_only_the_talk_and_its_day(
     before = mtimes(outdir)
     edit_notes(src)
     build(make_app, src, tmp_path / "A")
-    assert pages(rewritten(before, outdir)) == {"friday/packaging.html", "friday/index.html"}
+    expected = {"friday/packaging.html", "friday/index.html"}
+    if sphinx.version_info < (8, 2):
+        expected.add("index.html")  # Sphinx 8.1 writes the root page in every build
+    assert pages(rewritten(before, outdir)) == expected
 
 
 @pytest.mark.parametrize("edit", [change_presenter, edit_time_keeping_order],

@@ -1,21 +1,26 @@
-"""Tests for tools/new_talk.py, each on a tiny project written into tmp_path."""
+"""Tests for ``conference new-talk`` (``conference.newtalk``), each on a tiny project."""
 
 from __future__ import annotations
 
-import importlib.util
+import argparse
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from io import StringIO
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from bs4 import BeautifulSoup
 from docutils.core import publish_doctree
 from docutils.nodes import make_id, section, title
+from sphinx.testing.util import SphinxTestApp
+
+from conference import newtalk as new_talk
+from conference.domain import ConferenceDomain
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = REPO_ROOT / "tools" / "new_talk.py"
 
 CONF_PY = """\
 project = "Test"
@@ -33,18 +38,6 @@ Notes go here.
 """
 
 
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("new_talk", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-new_talk = _load_tool()
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     (tmp_path / "conf.py").write_text(CONF_PY, encoding="utf-8")
@@ -53,8 +46,14 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def parse(*args: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="new-talk")
+    new_talk.add_arguments(parser)
+    return parser.parse_args(args)
+
+
 def run(root: Path, *args: str) -> int:
-    return new_talk.main(["--root", str(root), *args])
+    return new_talk.run(parse("--root", str(root), *args))
 
 
 def test_creates_the_page_from_the_template(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,11 +187,30 @@ def test_rejects_a_conf_py_without_a_literal_conference_days(root: Path, conf: s
     assert run(root, "--day", "friday", "--title", "Python Profiling") == 1
 
 
-def test_missing_template_is_an_error(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_project_template_the_package_template_is_used(root: Path) -> None:
+    shutil.rmtree(root / "templates")
+    assert run(root, "--day", "friday", "--title", "Python Profiling") == 0
+    text = (root / "friday" / "python-profiling.rst").read_text("utf-8")
+    packaged = (new_talk.PACKAGE_TEMPLATES / "talk.rst.tmpl").read_text("utf-8")
+    assert packaged.startswith("..\n")  # the comment above the title
+    assert "Python Profiling\n================\n\n.. talk::\n" in text
+
+
+def test_missing_template_is_an_error(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (root / "templates" / "talk.rst.tmpl").unlink()
+    monkeypatch.setattr(new_talk, "PACKAGE_TEMPLATES", root / "nowhere")
     assert run(root, "--day", "friday", "--title", "Python Profiling") == 1
     assert "template" in capsys.readouterr().err
     assert not (root / "friday" / "python-profiling.rst").exists()
+
+
+def test_refuses_a_page_in_the_other_format(root: Path) -> None:
+    """``a.rst`` and ``a.md`` would be one docname: the second is refused."""
+    assert run(root, "--day", "friday", "--title", "Python Profiling") == 0
+    assert run(root, "--day", "friday", "--title", "Python Profiling", "--format", "md") == 1
+    assert not (root / "friday" / "python-profiling.md").exists()
 
 
 def test_template_with_an_unknown_placeholder_is_an_error(root: Path) -> None:
@@ -210,64 +228,116 @@ def test_template_may_use_day_date_and_slug(root: Path) -> None:
     assert ":day: thursday\n:date: 2013-03-14\n:slug: python-profiling\n" in text
 
 
-def test_missing_arguments_exit_with_usage(root: Path) -> None:
+@pytest.mark.parametrize(
+    "args", [("--day", "friday"), ("--day", "friday", "--title", "X", "--format", "txt")]
+)
+def test_bad_arguments_exit_with_usage(root: Path, args: tuple[str, ...]) -> None:
     with pytest.raises(SystemExit) as excinfo:
-        new_talk.main(["--root", str(root), "--day", "friday"])
+        parse("--root", str(root), *args)
     assert excinfo.value.code == 2
 
 
-def test_command_line(root: Path) -> None:
-    """Run the script as `make talk` does, in a subprocess."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--root",
-            str(root),
-            "--day",
-            "friday",
-            "--title",
-            'Making "DISQUS" Realtime',
-        ],
+def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m conference new-talk``, the console script's code, in a subprocess."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "_ext")}
+    return subprocess.run(
+        [sys.executable, "-m", "conference", "new-talk", "--root", str(root), *args],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
+
+
+def test_command_line(root: Path) -> None:
+    """Run the command as `make talk` does, in a subprocess."""
+    done = cli(root, "--day", "friday", "--title", 'Making "DISQUS" Realtime')
     assert done.returncode == 0, done.stderr
     page = root / "friday" / "making-disqus-realtime.rst"
     assert done.stdout == f"{page}\n"
     assert page.read_text("utf-8").startswith('Making "DISQUS" Realtime\n' + "=" * 24 + "\n")
 
-    again = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--root",
-            str(root),
-            "--day",
-            "friday",
-            "--title",
-            'Making "DISQUS" Realtime',
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    again = cli(root, "--day", "friday", "--title", 'Making "DISQUS" Realtime')
     assert again.returncode == 1
+    assert "conference new-talk: error:" in again.stderr
     assert "already exists" in again.stderr
 
 
-def test_the_project_template_renders_for_every_conference_day(tmp_path: Path) -> None:
-    """The real conf.py and template: one page per day, each with its title."""
-    template = REPO_ROOT / "templates" / "talk.rst.tmpl"
-    if not template.is_file():
-        pytest.skip("templates/talk.rst.tmpl is not written yet")
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_the_package_template_renders_for_every_conference_day(tmp_path: Path, fmt: str) -> None:
+    """The real conf.py and the shipped template: one page per day, each with its title."""
     shutil.copy(REPO_ROOT / "conf.py", tmp_path / "conf.py")
-    shutil.copytree(REPO_ROOT / "templates", tmp_path / "templates")
-
     days = new_talk.read_conference_days(tmp_path / "conf.py")
     assert days
     for day in days:
-        assert run(tmp_path, "--day", day, "--title", "Python Profiling") == 0
-        text = (tmp_path / day / "python-profiling.rst").read_text("utf-8")
-        assert "Python Profiling\n================\n" in text
+        assert run(tmp_path, "--day", day, "--title", "Python Profiling", "--format", fmt) == 0
+        text = (tmp_path / day / f"python-profiling.{fmt}").read_text("utf-8")
+        heading = "Python Profiling\n================\n" if fmt == "rst" else "# Python Profiling\n"
+        assert heading in text
+
+
+SITE_CONF = """\
+project = "New Talk Site"
+extensions = ["myst_parser", "conference"]
+conference_days = {"friday": "2013-03-15"}
+conference_timezone = "America/Los_Angeles"
+exclude_patterns = ["_build", "templates"]
+"""
+
+
+@pytest.mark.slow
+def test_pages_from_both_templates_build_without_warnings(tmp_path: Path) -> None:
+    """A page from each shipped template, filled in, is a talk in a real Sphinx build."""
+    srcdir = tmp_path / "site"
+    (srcdir / "friday").mkdir(parents=True)
+    (srcdir / "conf.py").write_text(SITE_CONF, encoding="utf-8")
+    (srcdir / "index.rst").write_text("Site\n====\n\n.. schedule::\n", encoding="utf-8")
+    (srcdir / "friday" / "index.rst").write_text("Friday\n======\n\n.. schedule::\n", "utf-8")
+    pages = {}
+    for fmt, title_text in (("rst", "Written in reST"), ("md", "Written in MyST")):
+        assert run(srcdir, "--day", "friday", "--title", title_text, "--format", fmt) == 0
+        page = srcdir / "friday" / f"{make_id(title_text)}.{fmt}"
+        page.write_text(
+            page.read_text("utf-8").replace("Speaker Name (Company)", f"Ann {fmt.upper()}"),
+            "utf-8",
+        )
+        pages[f"friday/{make_id(title_text)}"] = (title_text, f"Ann {fmt.upper()}")
+
+    warnings = StringIO()
+    app = SphinxTestApp("html", srcdir=srcdir, status=StringIO(), warning=warnings)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warnings.getvalue() == ""
+    talks = ConferenceDomain.of(app.env).talks_by_doc
+    for docname, (title_text, presenter) in pages.items():
+        (talk,) = talks[docname]
+        assert talk.title == title_text
+        assert [person.name for person in talk.presenters] == [presenter]
+        assert talk.kind == "talk"
+        assert "official description" in talk.description
+        soup = BeautifulSoup((app.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+        assert soup.h1 is not None
+        assert soup.h1.get_text().rstrip("¶") == title_text
+        assert soup.find(string="First Notes Section") is not None
+    friday = BeautifulSoup((app.outdir / "friday/index.html").read_text("utf-8"), "html.parser")
+    listed = {a.get_text() for a in friday.select("table a")}
+    assert {"Written in reST", "Written in MyST"} <= listed
+
+
+def test_new_talk_does_not_load_the_importer(root: Path) -> None:
+    """The dispatcher imports only the module of the command that runs."""
+    code = (
+        "import sys; from conference import cli; "
+        f"status = cli.main(['new-talk', '--root', {str(root)!r}, '--day', 'friday', "
+        "'--title', 'Lazy']); "
+        "print(status, 'conference.importer' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "_ext")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False"
+    assert (root / "friday" / "lazy.rst").is_file()

@@ -62,6 +62,7 @@ def test_grid_spans_rows_and_rooms_and_lists_what_does_not_fit() -> None:
         talk("a2", "10:30-11:00", "A"),
         talk("a3", "13:00", "A"),
         talk("later", None, "B"),
+        talk("gone", "13:00-14:00", "B", cancelled=True),  # frees its slot
     ]
     table, rubric, listing = render.room_grid(talks, "Saturday")
     assert table.next_node(nodes.title).astext() == "Saturday"
@@ -78,7 +79,7 @@ def test_grid_spans_rows_and_rooms_and_lists_what_does_not_fit() -> None:
     ]
     assert isinstance(rubric, nodes.rubric)
     assert [item.astext().split(" — ")[0] for item in listing.findall(nodes.list_item)] == [
-        "10:15–10:45 Clash", "Later"]
+        "10:15–10:45 Clash", "Later", "13:00–14:00 Gone (cancelled)"]
 
 
 def test_a_day_in_one_room_keeps_its_table() -> None:
@@ -124,6 +125,10 @@ def test_context_names_overlapping_talks_and_the_next_one_in_the_room() -> None:
     # The last talk of the day has nothing next (not the next day's first).
     assert talk_context_of(a4, talks, BERLIN).next_in_room is None
     assert talk_context_of(untimed, talks, BERLIN).same_time == ()
+    # A cancelled talk runs at no time: nobody meets it, it meets nobody.
+    gone = talk("gone", "10:00-10:30", "C", cancelled=True)
+    assert talk_context_of(a1, [*talks, gone], BERLIN).same_time == (b1,)
+    assert talk_context_of(gone, [*talks, gone], BERLIN) == talk_context_of(untimed, talks, BERLIN)
 
 
 def test_context_falls_back_on_the_track_without_a_room() -> None:
@@ -306,19 +311,22 @@ def test_incremental_build_updates_another_pages_context(
 # -- the writer's side -------------------------------------------------------------------
 
 
-TEMPLATE = REPO / "templates" / "talk.rst.tmpl"
+TEMPLATES = REPO / "_ext" / "conference" / "templates"
+TEMPLATE = TEMPLATES / "talk.rst.tmpl"
 
 
-def test_template_lists_every_kind() -> None:
-    text = TEMPLATE.read_text(encoding="utf-8")
-    start = text.index("\n   :kind:") + len("\n   :kind:")
-    described = text[start:text.index(":track:", start)]
+@pytest.mark.parametrize("name", ["talk.rst.tmpl", "talk.md.tmpl"])
+def test_template_lists_every_kind(name: str) -> None:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    start = re.search(r"\n\W*:kind: ", text).end()
+    described = re.sub(r"\n%", "\n", text[start:text.index(":track:", start)])
     listed = {item.strip() for item in re.split(r",|\bor\b", " ".join(described.split()))}
     assert set(KINDS) <= listed, set(KINDS) - listed
 
 
-def test_placeholders_are_the_templates() -> None:
-    text = " ".join(TEMPLATE.read_text(encoding="utf-8").split())
+@pytest.mark.parametrize("name", ["talk.rst.tmpl", "talk.md.tmpl"])
+def test_placeholders_are_the_templates(name: str) -> None:
+    text = " ".join((TEMPLATES / name).read_text(encoding="utf-8").split())
     for placeholder in (PRESENTER, DESCRIPTION, NOTES_TITLE, NOTES_TEXT):
         assert placeholder in text
 

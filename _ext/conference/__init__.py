@@ -13,18 +13,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import (
+    chapters,
     cleanup,
+    compat,
     config,
     context,
+    description,
     directives,
     doctrees,
     domain,
     exports,
+    markdown,
     notes,
     placeholders,
     sanitize,
     schedule,
     theme,
+    timestamps,
     transforms,
 )
 from .labels import CATALOG
@@ -37,11 +42,12 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 4
+ENV_VERSION: Final = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension's configuration, directives, domain and handlers."""
+    app.require_sphinx(compat.MINIMUM_SPHINX)
     for name, (default, rebuild, types) in config.CONFIG_VALUES.items():
         app.add_config_value(name, default, rebuild, types=types)
     app.connect("config-inited", config.check_config)
@@ -53,6 +59,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("schedule", directives.ScheduleDirective)
     app.add_directive("presenters", directives.PresentersDirective)
     app.add_directive("tracks", directives.TracksDirective)
+    app.add_role("at", timestamps.AtRole())
+    app.connect("doctree-read", timestamps.link_moments)
+    app.connect("doctree-read", chapters.collect_chapters)
+    app.connect("doctree-resolved", timestamps.adapt_moments)
+    app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
@@ -63,15 +74,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(notes.NotesBoundary)
     app.connect("doctree-read", placeholders.warn_placeholders)
     app.add_transform(sanitize.ScriptLinks)
+    app.add_transform(markdown.AdoptNestedDocuments)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
+    app.connect("build-finished", chapters.write_chapters)
     app.connect("env-get-outdated", cleanup.note_removed_docs)
     app.connect("build-finished", cleanup.remove_outputs, priority=900)
 
     app.connect("builder-inited", theme.copy_stylesheet)
     app.connect("builder-inited", theme.add_header_scopes)
+    compat.connect_warning(app, compat.DOCTREE_RELEASE)
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")

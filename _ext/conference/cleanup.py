@@ -13,7 +13,9 @@ then latex, then html, as Read the Docs does). So the domain remembers, for
 each output (builder and directory, see
 :func:`~conference.schedule.output_key`), which pages it holds, and every
 build of that output deletes the files of the pages that are no longer
-documents.
+documents. It remembers each page's source file too: a page whose source
+changed its suffix (``closing.rst`` rewritten as ``closing.md``) keeps its
+name but leaves a stale copied source (``_sources/closing.rst.txt``) behind.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from .domain import ConferenceDomain
@@ -36,18 +39,25 @@ logger = logging.getLogger(__name__)
 #: Attribute on the builder holding the outputs to delete once the build is done.
 _PENDING = "_conference_removed_outputs"
 
-#: Key of the domain data: output key -> the docnames that output holds.
+#: Key of the domain data: output key -> {docname: source file} of the pages
+#: that output holds.
 RECORD = "outputs"
 
 
-def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str) -> set[Path]:
-    """The files a page puts into this output: the page and its copied source."""
+def page_outputs(app: Sphinx, env: BuildEnvironment, docname: str,
+                 source: str | None = None) -> set[Path]:
+    """The files a page puts into this output: the page and its copied source.
+
+    ``source`` is the page's source file relative to the source directory,
+    by default the current one (a page that is gone has none).
+    """
     files: set[Path] = set()
-    if app.builder.name != "singlehtml":
+    if app.builder.name != "singlehtml" and isinstance(app.builder, StandaloneHTMLBuilder):
         files.add(Path(app.builder.get_outfilename(docname)))
     if app.config.html_copy_source:
         # As StandaloneHTMLBuilder.get_doc_context names it.
-        source = str(env.doc2path(docname, False))
+        if source is None:
+            source = str(env.doc2path(docname, False))
         if source[len(docname):] != app.config.html_sourcelink_suffix:
             source += app.config.html_sourcelink_suffix
         files.add(Path(app.outdir, "_sources", source))
@@ -64,13 +74,15 @@ def note_removed_docs(
     """``env-get-outdated``: note the files of pages gone since this output was built."""
     if app.builder.name not in EXPORTING_BUILDERS:
         return []
-    records = env.domains[ConferenceDomain.name].data[RECORD]
+    records = ConferenceDomain.of(env).data[RECORD]
     key = output_key(app)
-    gone_docs = sorted(set(records.get(key, ())) - env.found_docs)
-    records[key] = sorted(env.found_docs)
+    written: dict[str, str] = records.get(key, {})
+    sources = {docname: str(env.doc2path(docname, False)) for docname in sorted(env.found_docs)}
+    records[key] = sources
     gone: set[Path] = set()
-    for docname in gone_docs:
-        gone |= page_outputs(app, env, docname)
+    for docname, source in sorted(written.items()):
+        if sources.get(docname) != source:
+            gone |= page_outputs(app, env, docname, source)
     if gone:
         # A file a current page writes stays (dirhtml: ``a.rst`` gone,
         # ``a/index.rst`` added, both write ``a/index.html``).

@@ -25,8 +25,12 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with every subcommand's arguments."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with the arguments of *command* only.
+
+    Only that subcommand's module is imported, so one command runs even
+    where another's module or its dependencies are missing.
+    """
     parser = argparse.ArgumentParser(
         prog="conference",
         description="Tools for a Sphinx conference-notes site.",
@@ -34,14 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        import_module(module_name).add_arguments(sub)
+        if name == command:
+            import_module(module_name).add_arguments(sub)
         sub.set_defaults(module=module_name)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; return its exit status."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The top-level parser takes no option with a value: the first word is the command.
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = build_parser(command).parse_args(argv)
     status: int = import_module(args.module).run(args)
     return status
 

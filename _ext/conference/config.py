@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from sphinx.util import logging
 
@@ -24,14 +24,20 @@ logger = logging.getLogger(__name__)
 
 #: name -> (default, rebuild, types). Every value changes what pages show, so a
 #: change rebuilds the environment.
-CONFIG_VALUES: Final[dict[str, tuple[Any, str, tuple[type, ...]]]] = {
+CONFIG_VALUES: Final[dict[str, tuple[Any, Literal["env"], tuple[type, ...]]]] = {
     "conference_days": ({}, "env", (dict,)),
     "conference_timezone": ("UTC", "env", (str,)),
     "conference_name": ("", "env", (str,)),
     "conference_acronym": ("", "env", (str,)),
     "conference_location": ("", "env", (str,)),
+    "conference_venue": ("", "env", (str,)),
+    "conference_city": ("", "env", (str,)),
 }
 
+
+#: Plain-text values: the exports write them as text, so anything else is
+#: reported and dropped rather than left to fail when a file is written.
+_TEXT_VALUES: Final = ("conference_venue", "conference_city")
 
 #: The time zone used when ``conference_timezone`` is invalid (also the default).
 FALLBACK_TIMEZONE: Final = "UTC"
@@ -61,6 +67,9 @@ def conference_info(config: Config) -> ConferenceInfo | None:
         timezone=timezone,
         location=config.conference_location,
         base_url=config.html_baseurl,
+        venue=config.conference_venue,
+        # "Santa Clara, CA" is a town: the location stands in for a city not given.
+        city=config.conference_city or config.conference_location,
     )
 
 
@@ -77,7 +86,9 @@ def checked_days(value: object) -> tuple[dict[str, dt.date], list[str]]:
             return {}, [str(exc)]
     usable: dict[str, dt.date] = {}
     problems: list[str] = []
-    for folder, day in value.items():  # type: ignore[union-attr]
+    # parse_conference_days raised above for anything but a mapping, and
+    # raises below for a key that is not a str before the key is used.
+    for folder, day in cast("Mapping[str, object]", value).items():
         try:
             (date,) = parse_conference_days({folder: day}).values()
         except TalkDataError as exc:
@@ -118,6 +129,11 @@ def check_config(app: Sphinx, config: Config) -> None:
         default, _rebuild, types = CONFIG_VALUES[name]
         if not isinstance(getattr(config, name), types):
             setattr(config, name, default)
+    for name in _TEXT_VALUES:
+        value = getattr(config, name)
+        if not isinstance(value, str):
+            problems.append(f"{name} {value!r} is not a string; ignoring it")
+            setattr(config, name, "")
     for problem in problems:
         logger.warning(
             "invalid configuration: %s", problem, type="conference", subtype="config"

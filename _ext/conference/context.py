@@ -47,9 +47,12 @@ class Context:
 
 
 def _interval(talk: Talk, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime] | None:
-    """A talk's start and end as UTC instants (an open end is its start)."""
+    """A talk's start and end as UTC instants (an open end is its start).
+
+    A cancelled talk has none: it runs at no time, and frees its slot.
+    """
     start = talk.start_datetime(tz)
-    if start is None:
+    if start is None or talk.cancelled:
         return None
     end = talk.end_datetime(tz) or start
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import render
 from .config import conference_info
+from .description import split_texts
 from .domain import ConferenceDomain
 from .labels import _, day_heading
 from .model import (
@@ -33,6 +34,7 @@ from .model import (
     Talk,
     TalkDataError,
     parse_date,
+    parse_links,
     parse_presenters,
     parse_time,
     parse_url,
@@ -63,10 +65,10 @@ class ConferenceDirective(SphinxDirective):
     @property
     def domain(self) -> ConferenceDomain:
         """The ``conf`` domain of this build."""
-        return self.env.domains[ConferenceDomain.name]
+        return ConferenceDomain.of(self.env)
 
     @property
-    def info(self) -> ConferenceInfo | None:
+    def conference(self) -> ConferenceInfo | None:
         """The validated conference configuration, if there is one."""
         return conference_info(self.config)
 
@@ -86,7 +88,8 @@ class TalkDirective(ConferenceDirective):
     option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
         name: directives.unchanged
         for name in ("presenter", "track", "room", "kind", "url", "video", "slides",
-                     "time", "date", "name")
+                     "time", "date", "name", "guid", "subtitle", "language", "type",
+                     "status", "links")
     }
 
     def run(self) -> list[nodes.Node]:
@@ -96,7 +99,9 @@ class TalkDirective(ConferenceDirective):
         talk_id = stable_id(self.options.get("name") or title)
         anchor = self._claim_anchor(talk_id, section)
         day, date = self._day_and_date()
-        info = self.info
+        info = self.conference
+        description = self._description()
+        abstract, details = split_texts(description)
         talk = Talk(
             id=talk_id,
             title=title,
@@ -113,11 +118,21 @@ class TalkDirective(ConferenceDirective):
             url=self._url("url"),
             video=self._url("video"),
             slides=self._url("slides"),
-            description=(description := self._description()).astext(),
+            description=abstract,
+            details=details,
+            guid=self._text("guid"),
+            subtitle=self._text("subtitle"),
+            language=self._text("language"),
+            session_type=self._text("type"),
+            cancelled=self._cancelled(),
+            raw_title=title,
+            links=self._parsed("links", parse_links, "url") or (),
         )
         self.domain.note_talk(talk)
 
         block = nodes.container(classes=["conference-talk"])
+        if talk.cancelled:
+            block["classes"].append("conference-talk-cancelled")
         self.set_source_info(block)
         if self.arguments:
             block["ids"].append(anchor)
@@ -133,7 +148,9 @@ class TalkDirective(ConferenceDirective):
     # -- where the talk sits -----------------------------------------------------
 
     def _enclosing_section(self) -> nodes.section | None:
-        node: nodes.Element | None = self.state.parent
+        # The state machine's node, not ``self.state.parent``: MyST's MockState
+        # has no ``parent``, its MockStateMachine holds the renderer's current node.
+        node: nodes.Element | None = self.state_machine.node
         while node is not None and not isinstance(node, nodes.section):
             node = node.parent
         return node
@@ -165,11 +182,13 @@ class TalkDirective(ConferenceDirective):
         return anchor
 
     def _day_and_date(self) -> tuple[str | None, dt.date | None]:
-        info = self.info
+        info = self.conference
         folder = self.env.docname.split("/", 1)[0] if "/" in self.env.docname else None
         day = folder if info is not None and folder in info.days else None
         date = self._parsed("date", parse_date, "date")
         if day is not None and info is not None:
+            if date == info.days[day] + dt.timedelta(days=1):
+                return day, date  # after midnight: the day's session, the next date
             if date is not None and date != info.days[day]:
                 self.warn(
                     "date",
@@ -205,7 +224,8 @@ class TalkDirective(ConferenceDirective):
 
     def _presenters(self) -> tuple[Presenter, ...]:
         if "presenter" not in self.options:
-            self.warn("presenter", "talk has no :presenter:")
+            if not self._text("guid"):  # a program may list a session without people
+                self.warn("presenter", "talk has no :presenter:")
             return ()
         text = self.options["presenter"]
         try:
@@ -224,6 +244,14 @@ class TalkDirective(ConferenceDirective):
             )
             return "talk"
         return kind
+
+    def _cancelled(self) -> bool:
+        status = self._text("status").lower()
+        if status in {"cancelled", "canceled"}:
+            return True
+        if status:
+            self.warn("status", f"unknown :status: {status!r}; expected 'cancelled'")
+        return False
 
     def _url(self, name: str) -> str:
         return self._parsed(name, parse_url, "url") or ""
@@ -293,7 +321,7 @@ class ScheduleDirective(ViewDirective):
 
     def run(self) -> list[nodes.Node]:
         """Render the day or overview schedule and its hidden toctree."""
-        info = self.info
+        info = self.conference
         if info is None:
             if not self.config.conference_days:
                 self.defer("config", "schedule directive needs conference_days in conf.py")

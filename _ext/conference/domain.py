@@ -16,7 +16,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+    from .chapters import Chapter
 
 
 class ConferenceXRefRole(XRefRole):
@@ -75,7 +77,9 @@ class ConferenceDomain(Domain):
         output (``builder:outdir``) -> ``(navigation digest, {docname: view
         digests})`` last written there (see ``schedule.rewrite_for_navigation``).
     ``outputs``
-        output -> the docnames whose pages it holds (see ``cleanup``).
+        output -> {docname: source file} of the pages it holds (see ``cleanup``).
+    ``chapters``
+        docname -> talk anchor -> the talk's chapters (see ``chapters``).
     ``contexts``
         output -> {docname: digest of the talk context last written there}
         (see ``context.rewrite_changed_contexts``).
@@ -94,12 +98,22 @@ class ConferenceDomain(Domain):
         "problems": {},
         "navigation": {},
         "outputs": {},
+        "chapters": {},
         "contexts": {},
     }
     dangling_warnings: ClassVar[dict[str, str]] = {
         "talk": "unknown talk id %(target)r",
         "presenter": "unknown presenter %(target)r",
     }
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> ConferenceDomain:
+        """This build's ``conf`` domain, typed as such.
+
+        ``env.domains[name]`` is typed as a plain ``Domain``; ``setup()``
+        registers this class under ``name``, so the instance is one of it.
+        """
+        return cast("ConferenceDomain", env.domains[cls.name])
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -112,7 +126,8 @@ class ConferenceDomain(Domain):
     @property
     def talks_by_doc(self) -> dict[str, list[Talk]]:
         """Docname -> talks on that page (the stored data itself)."""
-        return self.data["talks"]
+        talks: dict[str, list[Talk]] = self.data["talks"]
+        return talks
 
     def note_talk(self, talk: Talk) -> None:
         """Record a talk read from ``talk.docname``."""
@@ -122,6 +137,16 @@ class ConferenceDomain(Domain):
     def note_problem(self, docname: str, lineno: int, subtype: str, message: str) -> None:
         """Keep a warning that can only be judged once every page is read."""
         self.data["problems"].setdefault(docname, []).append((lineno, subtype, message))
+
+    def note_chapters(self, docname: str, chapters: dict[str, tuple[Chapter, ...]]) -> None:
+        """Record the chapters of the talks on ``docname``, by talk anchor."""
+        self.data["chapters"][docname] = chapters
+
+    def chapters_of(self, talk: Talk) -> tuple[Chapter, ...]:
+        """The chapters of ``talk``'s recording, in order (see ``chapters``)."""
+        found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
+            talk.anchor, ())
+        return found
 
     def swap_written_contexts(self, output: str, digests: dict[str, str]) -> dict[str, str]:
         """Record the talk-context digests of the pages written to ``output``.
@@ -157,13 +182,13 @@ class ConferenceDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything that ``docname`` contributed."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             self.data[key].pop(docname, None)
         self._forget_derived()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader collected for ``docnames``."""
-        for key in ("talks", "views", "problems"):
+        for key in ("talks", "views", "problems", "chapters"):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -244,7 +269,8 @@ class ConferenceDomain(Domain):
 
     def index_page(self, kind: str) -> str | None:
         """The page holding the ``presenters`` or ``tracks`` index, if any."""
-        for docname in sorted(self.data["views"]):
+        docnames: list[str] = sorted(self.data["views"])
+        for docname in docnames:
             if any(view.kind == kind for view in self.data["views"][docname]):
                 return docname
         return None
@@ -282,7 +308,8 @@ class ConferenceDomain(Domain):
             if page is None or person.id not in self.presenters():
                 # A talk header names its presenters whether or not the site
                 # has a presenters page; there, the name stays plain text.
-                return contnode if node.get("optional") else None
+                # Sphinx puts whatever node comes back in place of the xref.
+                return cast("nodes.reference", contnode) if node.get("optional") else None
             return make_refnode(builder, fromdocname, page, person.id, contnode, person.name)
         return None
 
@@ -337,7 +364,7 @@ def sync_std_labels(env: BuildEnvironment) -> None:
     duplicate-label warning (ours, of type ``conference``, covers it).
     """
     std = env.domains.standard_domain
-    domain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     for talk_id, talk in domain.talks.items():
         std.labels[talk_id] = (talk.docname, talk.anchor, talk.title)
         std.anonlabels[talk_id] = (talk.docname, talk.anchor)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from . import exporters
@@ -49,7 +50,7 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     info = conference_info(app.config)
     if info is None:
         return
-    domain: ConferenceDomain = app.env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(app.env)
     talks = conference_order(domain.talks.values())
     for talk in talks:
         if talk.day in info.days and talk.date is not None and not talk_has_calendar(info, talk):
@@ -98,7 +99,7 @@ def talk_url_for(builder: Builder) -> TalkUrl:
 
     def page_url(talk: Talk) -> str:
         uri = builder.get_target_uri(talk.docname)
-        if uri.startswith("#"):
+        if uri.startswith("#") and isinstance(builder, StandaloneHTMLBuilder):
             # singlehtml: every page is a fragment of the root document's file.
             uri = quote(builder.config.root_doc) + builder.out_suffix
         return f"{urljoin(base, uri)}#{talk.anchor}"

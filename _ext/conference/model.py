@@ -157,6 +157,24 @@ class Talk:
     video: str = ""
     slides: str = ""
     description: str = ""
+    #: The program's identity of the session (``:guid:``): what a re-import
+    #: matches pages by, and the frab guid when it is a UUID.
+    guid: str = ""
+    subtitle: str = ""
+    language: str = ""
+    #: The program's own session type as it spells it (``:type:``), exported
+    #: as frab's ``type``; ``kind`` is the site's classification.
+    session_type: str = ""
+    #: frab's ``description``: the longer text in a ``talk-description`` block,
+    #: apart from the abstract (``description``).
+    details: str = ""
+    cancelled: bool = False
+    #: The title as the source spells it, before smart quotes curl the page's
+    #: (``title``): what the exports carry, so a program round-trips.
+    raw_title: str = ""
+    #: Further links (``:links:``), as ``(title, url)``: a program's links
+    #: other than the video and the slides.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def location(self) -> str:
@@ -188,6 +206,15 @@ class ConferenceInfo:
     timezone: str
     location: str = ""
     base_url: str = ""
+    #: The building and the town (``conference_venue``, ``conference_city``):
+    #: what conference apps and calendars show as the place.
+    venue: str = ""
+    city: str = ""
+
+    @property
+    def place(self) -> str:
+        """``venue, city`` (whichever are set), else ``location``: where it all happens."""
+        return ", ".join(part for part in (self.venue, self.city) if part) or self.location
 
     @property
     def tzinfo(self) -> dt.tzinfo:
@@ -261,7 +288,7 @@ def salvage_presenters(text: str) -> tuple[Presenter, ...]:
     for chunk in chunks:
         match = _PRESENTER_RE.fullmatch(chunk.strip())
         name = " ".join(match.group(1).split()) if match else ""
-        if name:
+        if match and name:
             people.append(Presenter(name, " ".join((match.group(2) or "").split())))
         elif any(char.isalnum() for char in chunk):
             people.append(Presenter(" ".join(chunk.split())))
@@ -406,3 +433,24 @@ def parse_conference_days(days: object) -> dict[str, dt.date]:
             raise TalkDataError(f"conference_days gives {date} to two folders")
         parsed[folder] = date
     return dict(sorted(parsed.items(), key=lambda item: item[1]))
+
+
+_LINK_RE: Final = re.compile(r"([^<]*)<([^<>\s]+)>")
+
+
+def parse_links(text: str) -> tuple[tuple[str, str], ...]:
+    """Parse ``Project page <https://…>, Repository <https://…>`` into (title, url) pairs.
+
+    Each link is an optional title and an http(s) URL in angle brackets; the
+    commas between them are separators. A URL that is not http(s) raises.
+    """
+    links = []
+    end = 0
+    for match in _LINK_RE.finditer(text):
+        if text[end:match.start()].strip(" ,"):
+            break
+        links.append((" ".join(match.group(1).strip(" ,").split()), parse_url(match.group(2))))
+        end = match.end()
+    if text[end:].strip(" ,") or not links:
+        raise TalkDataError(f"{text.strip()!r} is not a list of 'Title <https://...>' links")
+    return tuple(links)

@@ -9,8 +9,9 @@ group, we render one sidebar with Sphinx's own helper and swap the page's
 entry into it; per page, we render only that entry, twice (as current, and as
 a sibling sees it), both through Sphinx's own resolver and renderer.
 
-Sphinx internals this module depends on (verified on Sphinx 9.0 only, hence
-the version gate ``VERIFIED_SPHINX``):
+Sphinx internals this module depends on (verified on the Sphinx versions of
+``conference.compat.NAV_CACHE``; on others the cache is off and
+``conference.compat`` warns):
 
 * ``StandaloneHTMLBuilder.handle_page`` puts a ``toctree`` helper into the
   page context (a lambda calling ``_get_local_toctree``) before it emits
@@ -35,7 +36,8 @@ Fallbacks: a page gets Sphinx's own sidebar, unspliced, when
 
 * the builder is not ``html`` (other builders compute URIs and sidebars
   differently, and none of them was verified);
-* Sphinx is not 9.0 (the internals above may change in any minor version);
+* Sphinx is not a version the cache was verified on (the internals above
+  may change in any minor version; ``conference.compat`` warns then);
 * another extension replaced the ``toctree`` helper (its output is not ours
   to reproduce);
 * it is the root page, or not a document (their sidebars have no branch to
@@ -53,7 +55,10 @@ name): the index because two toctrees of one parent, in different sections,
 make two lists that expand and collapse separately; the folder because links
 are relative. The cache lives for one write phase (it is replaced on
 ``write-started``, after all reading), so nothing crosses builds; under
-``-j N`` each forked writer fills its own copy.
+``-j N`` each forked writer fills its own copy. At verbose level (``-v``)
+each page's outcome is logged with the id of the process that wrote it
+(Sphinx passes a forked writer's log records back to the main process), so
+the cache's work under ``-j N`` can be seen.
 
 ``conference_nav_cache_verify = True`` renders every spliced sidebar both
 ways and raises ``ExtensionError`` at the first difference, naming the page
@@ -63,6 +68,7 @@ reports it as the cause of a ``ThemeError`` for that page.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections import Counter
@@ -70,13 +76,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-import sphinx
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import TocTree
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+from . import compat
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -89,9 +96,6 @@ __version__ = "1.0"
 
 logger = logging.getLogger(__name__)
 
-#: The Sphinx minor version whose internals this module was checked against.
-VERIFIED_SPHINX = (9, 0)
-
 #: A docname no document can have: used to render an entry as seen from a
 #: sibling page in the same folder (no branch is current for it).
 _NOBODY = "\x00navcache"
@@ -101,9 +105,6 @@ _CURRENT_ENTRY = re.compile(
     r'<li class="toctree-l(\d+) current"><a class="current reference internal" href="#">'
 )
 _DEPTH_CLASS = re.compile(r"toctree-l(\d+)")
-
-#: ``__qualname__`` of the helper ``handle_page`` puts into the page context.
-_SPHINX_HELPER = "StandaloneHTMLBuilder.handle_page.<locals>.<lambda>"
 
 _caches: WeakKeyDictionary[Builder, NavCache] = WeakKeyDictionary()
 
@@ -290,6 +291,9 @@ class NavCache:
     def _note(self, pagename: str, outcome: str) -> None:
         self.outcomes[pagename] = outcome
         self.stats[outcome.partition(":")[0]] += 1
+        logger.verbose(
+            "conference_nav_cache: %s: %s (process %d)", pagename, outcome, os.getpid()
+        )
 
     def _seed(self, pagename: str, place: _Place, options: _Options, html: str) -> _Group:
         """Make a group from Sphinx's sidebar of its first page."""
@@ -403,12 +407,8 @@ def _start_write(app: Sphinx, builder: Builder) -> None:
     _caches.pop(builder, None)
     if not app.config.conference_nav_cache:
         return
-    if sphinx.version_info[:2] != VERIFIED_SPHINX:
-        logger.info(
-            "conference_nav_cache: not verified on Sphinx %s, using Sphinx's sidebar",
-            sphinx.__display_version__,
-        )
-        return
+    if not compat.enabled(compat.NAV_CACHE):
+        return  # compat.warn_if_off said so at builder-inited
     if builder.name == "html" and isinstance(builder, StandaloneHTMLBuilder):
         _caches[builder] = NavCache(builder, app.config.conference_nav_cache_verify)
 
@@ -425,9 +425,8 @@ def _page_context(
     native = context.get("toctree")
     if cache is None or native is None:
         return
-    if getattr(native, "__qualname__", "") != _SPHINX_HELPER:
-        cache.outcomes[pagename] = "fallback: toctree helper replaced"
-        cache.stats["fallback"] += 1
+    if getattr(native, "__qualname__", "") != compat.TOCTREE_HELPER:
+        cache._note(pagename, "fallback: toctree helper replaced")
         return
     context["toctree"] = lambda **kwargs: cache.toctree(pagename, native, kwargs)
 
@@ -449,6 +448,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("write-started", _start_write)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _summary)
+    compat.connect_warning(app, compat.NAV_CACHE)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -1,11 +1,11 @@
-"""Text of the new-talk template that was never replaced.
+"""Text of the new-talk templates that was never replaced.
 
-``templates/talk.rst.tmpl`` fills a new page with examples ("Speaker Name
-(Company)", a sample abstract, a sample notes section). Such a page builds
-without a single warning, so a writer could publish it by mistake; each left
-over placeholder is a ``conference.placeholder`` warning at its line instead.
-The strings here are the template's (``tests/test_reader.py`` checks they are
-still in it).
+``templates/talk.rst.tmpl`` and ``talk.md.tmpl`` fill a new page with examples
+("Speaker Name (Company)", a sample abstract, a sample notes section). Such a
+page builds without a single warning, so a writer could publish it by
+mistake; each left-over placeholder is a ``conference.placeholder`` warning at
+its line instead. The strings here are the templates' (``tests/test_reader.py``
+checks they are still in them).
 """
 
 from __future__ import annotations

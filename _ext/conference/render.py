@@ -156,6 +156,10 @@ def talk_header(
 ) -> nodes.field_list:
     """The block under a talk's title: who, where, when, and links."""
     fields = nodes.field_list(classes=["conference-talk-meta"])
+    if talk.cancelled:
+        fields += field(_("Status"), nodes.Text(_("Cancelled")))
+    if talk.subtitle:
+        fields += field(_("Subtitle"), nodes.Text(talk.subtitle))
     if talk.presenters:
         label = _("Presenters") if len(talk.presenters) > 1 else _("Presenter")
         fields += field(label, *presenter_nodes(talk.presenters, link=True))
@@ -165,6 +169,8 @@ def talk_header(
         fields += field(_("Track"), nodes.Text(talk.track))
     if talk.room:
         fields += field(_("Room"), nodes.Text(talk.room))
+    if talk.language:
+        fields += field(_("Language"), nodes.Text(talk.language))
     when = when_text(talk, info, language)
     if when:
         fields += field(_("When"), *time_nodes(when, talk))
@@ -172,6 +178,7 @@ def talk_header(
         (_("Official page"), talk.url),
         (_("Video"), talk.video),
         (_("Slides"), talk.slides),
+        *((title or url, url) for title, url in talk.links),
     ) if url]
     if links:
         fields += links_field(links)
@@ -245,7 +252,8 @@ def schedule_table(talks: Sequence[Talk], caption: str = "") -> nodes.table:
             title += nodes.Text(f" ({talk.kind})")
         presenters = nodes.paragraph()
         presenters.extend(presenter_nodes(talk.presenters, link=False))
-        cells = [text_paragraph(slot_text(talk.time), [TIME_CLASS]), title, presenters,
+        when = _("Cancelled") if talk.cancelled else slot_text(talk.time)
+        cells = [text_paragraph(when, [TIME_CLASS]), title, presenters,
                  text_paragraph(talk.track)]
         if show_room:
             cells.append(text_paragraph(talk.room))
@@ -264,8 +272,9 @@ GRID_ROOM_CLASS: Final = "conference-grid-room"
 
 
 def rooms_of(talks: Sequence[Talk]) -> list[str]:
-    """The rooms of the timed talks, in order of first use in the schedule."""
-    return list(dict.fromkeys(talk.room for talk in talks if talk.room and talk.time))
+    """The rooms of the timed talks that take place, in order of first use."""
+    return list(dict.fromkeys(talk.room for talk in talks
+                              if talk.room and talk.time and not talk.cancelled))
 
 
 def _minutes(moment: dt.time) -> int:
@@ -297,12 +306,13 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
 
     A talk spans the rows of the slots it covers (``morerows``); a talk
     without a room is for everyone and spans every room (``morecols``) where
-    that leaves no talk out. Talks that do not fit (untimed ones, and a second
-    talk in an occupied cell, which ``overlap`` already warns about) are
-    listed under the grid, so none is lost.
+    that leaves no talk out. Talks that do not fit (untimed and cancelled
+    ones, and a second talk in an occupied cell, which ``overlap`` already
+    warns about) are listed under the grid, so none is lost.
     """
     rooms = rooms_of(talks)
-    timed = [talk for talk in talks if talk.time is not None]
+    # A cancelled talk frees its slot: it is listed under the grid, marked.
+    timed = [talk for talk in talks if talk.time is not None and not talk.cancelled]
     # Every start, and every end that is given, delimits a slot.
     boundaries = sorted({_span(talk, ())[0] for talk in timed}
                         | {_span(talk, ())[1] for talk in timed
@@ -354,7 +364,8 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
         body += row
     group += body
     result: list[nodes.Element] = [table]
-    rest = [talk for talk in talks if talk.time is None or talk in leftover]
+    rest = [talk for talk in talks
+            if talk.time is None or talk.cancelled or talk in leftover]
     if rest:
         result.append(nodes.rubric(_("Also on this day"), _("Also on this day")))
         result.append(talk_list(rest, with_day=False, language=None))
@@ -434,6 +445,8 @@ def talk_list(
             paragraph += nodes.inline(slot, slot, classes=[TIME_CLASS])
             paragraph += nodes.Text(" ")
         paragraph += entry_xref(talk)
+        if talk.cancelled:
+            paragraph += nodes.Text(f" ({_('cancelled')})")
         if with_presenters and talk.presenters:
             paragraph += nodes.Text(" — ")
             paragraph.extend(presenter_nodes(talk.presenters, link=False))

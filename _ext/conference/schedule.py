@@ -55,12 +55,15 @@ MAX_REFRESH_ROUNDS: Final = 4
 #: these, so an edit re-reads only the pages that show what changed.
 VIEW_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "day": ("id", "docname", "anchor", "title", "day", "time", "presenters", "track",
-            "room", "kind"),
-    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
-    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
+            "room", "kind", "date", "cancelled"),
+    "overview": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                 "cancelled"),
+    "presenters": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+                   "cancelled"),
     "tracks": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
-               "track"),
-    "folder": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters"),
+               "track", "cancelled"),
+    "folder": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+               "cancelled"),
 }
 
 
@@ -74,10 +77,14 @@ class View:
     digest: str
 
 
-def schedule_key(talk: Talk) -> tuple[bool, dt.time, str, int]:
-    """Timed talks by start; untimed ones after them in file name, then page, order."""
+def schedule_key(talk: Talk) -> tuple[bool, dt.date, dt.time, str, int]:
+    """Timed talks by start; untimed ones after them in file name, then page, order.
+
+    The date comes first so a session after midnight (on its day's page, with
+    the next calendar ``:date:``) follows the evening's sessions.
+    """
     start = talk.time.start if talk.time is not None else dt.time.min
-    return (talk.time is None, start, talk.docname, talk.lineno)
+    return (talk.time is None, talk.date or dt.date.min, start, talk.docname, talk.lineno)
 
 
 def ordered(talks: Iterable[Talk]) -> list[Talk]:
@@ -116,7 +123,7 @@ def view_digest(env: BuildEnvironment, kind: str, key: str) -> str:
     Besides the talks' fields, the overview links each day's page when it
     exists, so the set of day pages counts too.
     """
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     info = conference_info(env.config)
     fields = VIEW_FIELDS[kind]
     rows = [tuple(getattr(talk, name) for name in fields) for talk in view_talks(domain, kind, key)]
@@ -143,7 +150,7 @@ def unique_docnames(talks: Sequence[Talk], exclude: str) -> list[str]:
 
 def stale_views(env: BuildEnvironment) -> list[str]:
     """Pages whose recorded views no longer match the collected talks."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     return [
         docname
         for docname, views in sorted(domain.data["views"].items())
@@ -154,7 +161,7 @@ def stale_views(env: BuildEnvironment) -> list[str]:
 
 def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: re-read stale data-dependent pages; return them for writing."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     reread: list[str] = []
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
@@ -184,7 +191,7 @@ def navigation_digest(env: BuildEnvironment) -> str:
     well: any page may link a talk with ``:talk:``, and a renamed id must
     reach those links (or their "unknown talk id" warning).
     """
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     parts: list[object] = [
         (talk.id, talk.docname, talk.anchor) for talk in domain.all_talks()
     ]
@@ -209,7 +216,7 @@ def output_key(app: Sphinx) -> str:
 
 def view_digests(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
     """Docname -> the digests of the views on that page, as now collected."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     return {
         docname: tuple(view.digest for view in views)
         for docname, views in sorted(domain.data["views"].items())
@@ -227,7 +234,7 @@ def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if conference_info(env.config) is None:
         return []
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     key = output_key(app)
     written = domain.data["navigation"].get(key)
     navigation, views = navigation_digest(env), view_digests(env)
@@ -246,7 +253,7 @@ def rewrite_for_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: duplicate ids, overlaps, deferred problems."""
-    domain: ConferenceDomain = env.domains[ConferenceDomain.name]
+    domain = ConferenceDomain.of(env)
     for owner, duplicate in domain.duplicates():
         _warn_at(duplicate, "duplicate", "duplicate talk id %r, already used by %r in %s",
                  duplicate.id, owner.title, owner.docname)
@@ -277,8 +284,8 @@ def overlaps(talks: Iterable[Talk], info: ConferenceInfo) -> list[tuple[Talk, Ta
     by_place: dict[str, list[tuple[dt.datetime, dt.datetime, Talk]]] = {}
     for talk in talks:
         start = talk.start_datetime(tz)
-        if start is None or not talk.location or talk.day is None:
-            continue
+        if start is None or not talk.location or talk.day is None or talk.cancelled:
+            continue  # a cancelled talk frees its slot
         end = talk.end_datetime(tz) or start
         by_place.setdefault(talk.location, []).append((start.astimezone(dt.UTC),
                                                        end.astimezone(dt.UTC), talk))

@@ -22,8 +22,9 @@ rather than from their doctrees: that would unpickle every kept page in every
 build. So the repair is as complete as the old index: the entries that a
 build without this extension lost come back when their page is rewritten.
 
-Sphinx internals this module depends on (verified on Sphinx 9.0 only, hence
-the version gate ``VERIFIED_SPHINX``; on other versions it does nothing):
+Sphinx internals this module depends on (verified on the Sphinx versions of
+``conference.compat.SEARCH_INDEX_REPAIR``; on other versions it does nothing
+and ``conference.compat`` warns):
 
 * ``StandaloneHTMLBuilder.indexer``, the ``IndexBuilder`` that
   ``prepare_writing`` creates, loads and prunes when the builder searches
@@ -52,9 +53,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-import sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.search import js_index
+
+from . import compat
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,9 +64,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 __version__: Final = "1.0"
-
-#: The Sphinx version (major, minor) whose internals this module was verified on.
-VERIFIED_SPHINX: Final = (9, 0)
 
 #: An index entry as ``IndexBuilder`` keeps it: entry, target id, ``'main'`` or ``''``.
 IndexEntry = tuple[str, str, str]
@@ -133,9 +132,10 @@ def repair_search_index(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    """Connect the repair, on the Sphinx version it was verified on only."""
-    if sphinx.version_info[:2] == VERIFIED_SPHINX:
+    """Connect the repair, on the Sphinx versions it was verified on only."""
+    if compat.enabled(compat.SEARCH_INDEX_REPAIR):
         app.connect("html-collect-pages", repair_search_index)
+    compat.connect_warning(app, compat.SEARCH_INDEX_REPAIR)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -45,7 +45,8 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """``doctree-resolved``: the builder-dependent parts of talk pages and schedules."""
     resolve_export_links(app, doctree, docname)
     if app.builder.format != "html":
-        for links_row in list(doctree.findall(_is_links_field)):
+        links_rows = [row for row in doctree.findall(nodes.field) if LINKS_CLASS in row["classes"]]
+        for links_row in links_rows:
             links_row.replace_self(spelled_out_links(links_row))
         if app.builder.name in CANNOT_SPAN:
             for grid in _with_class(doctree, nodes.table, GRID_CLASS):
@@ -58,10 +59,6 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
 def _with_class(doctree: nodes.document, kind: type[N], name: str) -> list[N]:
     """The ``kind`` nodes of ``doctree`` that have the class ``name``."""
     return [node for node in doctree.findall(kind) if name in node["classes"]]
-
-
-def _is_links_field(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.field) and LINKS_CLASS in node["classes"]
 
 
 def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -50,3 +50,15 @@ def conference_talks(info: ConferenceInfo, talks: Iterable[Talk]) -> list[Talk]:
     conference's schedule; one without a date cannot be placed in a calendar.
     """
     return [talk for talk in talks if talk.day in info.days and talk.date is not None]
+
+
+def reflow(text: str) -> list[str]:
+    """The paragraphs of ``text``, each on one line, empty ones dropped.
+
+    A talk's description is the text of its parsed RST, which keeps the
+    source's line breaks; an app or a calendar shows those as ragged lines.
+    Paragraphs (separated by a blank line) are what the writer meant, so each
+    becomes one line with its whitespace collapsed.
+    """
+    paragraphs = re.split(r"\n[ \t]*\n", clean_text(text))
+    return [line for line in (" ".join(p.split()) for p in paragraphs) if line]

@@ -19,7 +19,15 @@ Conventions taken from frab and pretalx, as the c3voc schema describes them:
 * A talk with a start but no end lasts ``00:00``, as in the iCalendar export.
 * ``guid`` is a UUIDv5 of ``<acronym>/<talk id>`` in :data:`GUID_NAMESPACE`,
   and the deprecated integer ``id`` is taken from it, so both survive rebuilds
-  and reordering; rooms and people get UUIDv5s the same way.
+  and reordering; rooms and people get UUIDv5s the same way, and people an
+  integer ``id`` too (ConfClerk skips a person without one). Ids are unique
+  within the file (Giggity and ConfClerk key on them): the rare hash clash is
+  settled by taking the next free number, in guid order.
+* The conference's ``venue`` and ``city`` are in the XML's ``<conference>``,
+  where ConfClerk and other pentabarf readers look for them, and in the JSON's
+  ``conference.meta`` (the JSON schema has no field of its own for them).
+* Abstracts are reflowed: one line per paragraph, paragraphs separated by a
+  blank line, so apps do not show the RST source's line breaks.
 * The schedule ``version`` is a digest of everything else in it, so it changes
   exactly when the schedule does (apps compare it to decide whether to reload).
 """
@@ -33,11 +41,11 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from ..model import ConferenceInfo, Talk, stable_id
-from ._common import TalkUrl, clean_text, conference_talks, http_url
+from ..model import ConferenceInfo, Presenter, Talk, stable_id
+from ._common import TalkUrl, clean_text, conference_talks, http_url, reflow
 
 #: Namespace of every UUID this exporter derives. Never change it: the guids
 #: in published schedules would all change with it.
@@ -52,6 +60,9 @@ GENERATOR: Final = "Sphinx conference extension"
 DAY_START: Final = dt.time(4, 0)
 DAY_END: Final = dt.time(3, 59)
 
+#: The largest integer id: 32-bit signed readers (Java, Qt) must hold it.
+_MAX_ID: Final = 2**31 - 1
+
 _SLUG_RE: Final = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # the JSON schema's slug
 _TRACK_SLUG_RE: Final = re.compile(r"[a-z][a-z0-9-]+")  # the XML schema's track slug
 
@@ -60,6 +71,7 @@ _TRACK_SLUG_RE: Final = re.compile(r"[a-z][a-z0-9-]+")  # the XML schema's track
 class FrabPerson:
     """A presenter; frab has no affiliation field, so only the name is exported."""
 
+    id: int
     name: str
     guid: str
 
@@ -87,6 +99,7 @@ class FrabEvent:
     slug: str
     url: str
     title: str
+    subtitle: str
     track: str
     type: str
     language: str
@@ -137,6 +150,8 @@ class FrabSchedule:
     timeslot_duration: str
     time_zone_name: str
     url: str
+    venue: str
+    city: str
     rooms: tuple[FrabRoom, ...]
     tracks: tuple[FrabTrack, ...]
     days: tuple[FrabDay, ...]
@@ -155,20 +170,37 @@ def frab_schedule(
     are listed in the order they first appear. ``language`` is the language
     of the talks (the project's ``language``).
     """
-    timed = [talk for talk in conference_talks(info, talks) if talk.time is not None]
+    # A cancelled talk has no slot: frab has no way to say "cancelled".
+    timed = [talk for talk in conference_talks(info, talks)
+             if talk.time is not None and not talk.cancelled]
+    event_guids = {talk.id: program_guid(talk.guid) or _guid(info, talk.id) for talk in timed}
+    ids = _integer_ids(event_guids.values())
+    ids.update(_integer_ids({_person_guid(p) for talk in timed for p in talk.presenters}))
     room_names = dict.fromkeys(_room(info, talk) for talk in timed)
     rooms = {name: _guid(info, "room", name) for name in room_names}
     tracks = dict.fromkeys(clean_text(talk.track) for talk in timed if talk.track)
+    events_of = {
+        day: [
+            _event(info, talk, talk_url, language, event_guids[talk.id], ids)
+            for talk in timed
+            if talk.day == day
+        ]
+        for day in info.days
+    }
+    starts = {
+        date: min([_local(date, DAY_START, info), *(e.date for e in events_of[day])], key=_instant)
+        for day, date in info.days.items()
+    }
     days = []
     for index, (day, date) in enumerate(info.days.items(), start=1):
-        events = [_event(info, talk, talk_url, language) for talk in timed if talk.day == day]
+        events = events_of[day]
         by_room = {name: tuple(e for e in events if e.room == name) for name in rooms}
         days.append(
             FrabDay(
                 index=index,
                 date=date,
-                start=min([_local(date, DAY_START, info), *(e.date for e in events)], key=_instant),
-                end=max([_local(date, DAY_END, info, 1), *(e.end for e in events)], key=_instant),
+                start=starts[date],
+                end=max([_day_end(date, starts, info), *(e.end for e in events)], key=_instant),
                 rooms=tuple(
                     FrabRoom(name, rooms[name], found) for name, found in by_room.items() if found
                 ),
@@ -183,6 +215,8 @@ def frab_schedule(
         timeslot_duration=_timeslot(timed),
         time_zone_name=info.timezone,
         url=http_url(info.base_url),
+        venue=clean_text(info.venue),
+        city=clean_text(info.city),
         rooms=tuple(FrabRoom(name, guid) for name, guid in rooms.items()),
         tracks=tuple(FrabTrack(name, _track_slug(name)) for name in tracks),
         days=tuple(days),
@@ -230,6 +264,9 @@ def _document(schedule: FrabSchedule) -> dict[str, Any]:
     }
     if schedule.url:
         conference["url"] = schedule.url
+    place = {"venue": schedule.venue, "city": schedule.city}
+    if any(place.values()):
+        conference["meta"] = {key: value for key, value in place.items() if value}
     conference["tracks"] = [
         {"name": track.name, **({"slug": track.slug} if track.slug else {})}
         for track in schedule.tracks
@@ -264,7 +301,7 @@ def _event_json(event: FrabEvent) -> dict[str, Any]:
         "slug": event.slug,
         "url": event.url,
         "title": event.title,
-        "subtitle": "",
+        "subtitle": event.subtitle,
         "track": event.track or None,
         "type": event.type,
         "language": event.language,
@@ -272,8 +309,10 @@ def _event_json(event: FrabEvent) -> dict[str, Any]:
         "description": event.description,
         "recording_license": "",
         "do_not_record": False,
+        # frab's person (id, public_name): the schema's oneOf takes a person
+        # with a "name" as well for a pretalx one too, and rejects it.
         "persons": [
-            {"name": person.name, "public_name": person.name, "guid": person.guid}
+            {"id": person.id, "guid": person.guid, "public_name": person.name}
             for person in event.persons
         ],
         "links": [dataclasses.asdict(link) for link in event.links],
@@ -284,18 +323,23 @@ def _event_json(event: FrabEvent) -> dict[str, Any]:
     return data
 
 
-def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -> FrabEvent:
+def _event(
+    info: ConferenceInfo,
+    talk: Talk,
+    talk_url: TalkUrl,
+    language: str,
+    guid: str,
+    ids: Mapping[str, int],
+) -> FrabEvent:
+    """The frab event of a timed talk; ``ids`` maps every guid to its integer id."""
     tz = info.tzinfo
     start = talk.start_datetime(tz)
     assert start is not None and talk.time is not None  # only timed talks get here
     end = talk.end_datetime(tz) or start
-    guid = _guid(info, talk.id)
-    abstract, _, rest = clean_text(talk.description).strip().partition("\n\n")
     url = http_url(talk_url(talk))
     origin = http_url(talk.url)
     return FrabEvent(
-        # frab's integer ids are positive and often read into 32-bit ints.
-        id=(uuid.UUID(guid).int >> 97) or 1,
+        id=ids[guid],
         guid=guid,
         date=start,
         end=end,
@@ -304,23 +348,27 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
         room=_room(info, talk),
         slug=_slug(info.acronym, talk.id),
         url=url,
-        title=clean_text(talk.title),
+        title=clean_text(talk.raw_title or talk.title),
+        subtitle=clean_text(talk.subtitle),
         track=clean_text(talk.track),
-        type=clean_text(talk.kind),
-        language=language,
-        # apps list the abstract and show description below it in the detail
-        # view, so the first paragraph goes in one and the rest in the other.
-        abstract=abstract.strip(),
-        description=rest.strip(),
+        type=clean_text(talk.session_type or talk.kind),
+        language=clean_text(talk.language) or language,
+        # The directive's content is the abstract, however many paragraphs
+        # (reflowed: apps show hard line breaks as ragged lines); a
+        # talk-description block in it is frab's description.
+        abstract="\n\n".join(reflow(talk.description)),
+        description="\n\n".join(reflow(talk.details)),
         persons=tuple(
-            FrabPerson(clean_text(p.name), _guid(info, "person", p.id, per_conference=False))
-            for p in talk.presenters
+            FrabPerson(ids[guid], clean_text(p.name), guid)
+            for p, guid in ((p, _person_guid(p)) for p in talk.presenters)
         ),
         links=tuple(
             FrabLink(link, title, kind)
             for link, title, kind in (
+                (origin, "Official page", "web"),
                 (http_url(talk.video), "Video", "media"),
                 (http_url(talk.slides), "Slides", "slides"),
+                *((http_url(url), title, "related") for title, url in talk.links),
             )
             if link
         ),
@@ -328,14 +376,50 @@ def _event(info: ConferenceInfo, talk: Talk, talk_url: TalkUrl, language: str) -
     )
 
 
-def _guid(info: ConferenceInfo, *parts: str, per_conference: bool = True) -> str:
-    """A UUIDv5 of ``<acronym>/<parts...>`` (people: of ``<parts...>`` alone).
+def program_guid(guid: str) -> str:
+    """The program's guid (``:guid:``) in canonical form if it is a UUID, else ``""``.
+
+    Programs identify sessions by guid; keeping it lets apps that imported the
+    official schedule recognise the site's events. A pentabarf id or another
+    non-UUID identity cannot be a frab guid, so a derived one is used then.
+    """
+    try:
+        return str(uuid.UUID(guid.strip())) if guid.strip() else ""
+    except ValueError:
+        return ""
+
+
+def _guid(info: ConferenceInfo, *parts: str) -> str:
+    """A UUIDv5 of ``<acronym>/<parts...>``: talks and rooms belong to one conference."""
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join((info.acronym, *parts))))
+
+
+def _person_guid(person: Presenter) -> str:
+    """A UUIDv5 of ``person/<presenter id>``.
 
     A person is the same person at every conference, so their guid does not
-    depend on the acronym; talks and rooms belong to one conference.
+    depend on the acronym.
     """
-    name = "/".join((info.acronym, *parts) if per_conference else parts)
-    return str(uuid.uuid5(GUID_NAMESPACE, name))
+    return str(uuid.uuid5(GUID_NAMESPACE, f"person/{person.id}"))
+
+
+def _integer_ids(guids: Iterable[str]) -> dict[str, int]:
+    """A distinct positive 31-bit integer id for each guid, taken from the guid.
+
+    frab's integer ids are positive and often read into 32-bit ints; apps key
+    events and people on them, so two must never share one. A clash (about one
+    in a million for a thousand guids) moves the later guid, in guid order, to
+    the next free number, which keeps every id the same from build to build.
+    """
+    ids: dict[str, int] = {}
+    taken: set[int] = set()
+    for guid in sorted(set(guids)):
+        number = (uuid.UUID(guid).int >> 97) or 1
+        while number in taken:
+            number = number % _MAX_ID + 1
+        taken.add(number)
+        ids[guid] = number
+    return ids
 
 
 def _room(info: ConferenceInfo, talk: Talk) -> str:
@@ -377,6 +461,22 @@ def _timeslot(talks: Sequence[Talk]) -> str:
 def _hhmm(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds()) // 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _day_end(
+    date: dt.date, starts: Mapping[dt.date, dt.datetime], info: ConferenceInfo
+) -> dt.datetime:
+    """Where ``date``'s day ends when no talk runs later: 03:59 the next morning.
+
+    If the next day starts earlier than 04:00 (a talk in its small hours), this
+    day ends a minute before it, as pretalx's days do, so that an instant
+    belongs to one day only (apps draw a day's timeline between its bounds).
+    """
+    end = _local(date, DAY_END, info, 1)
+    following = starts.get(date + dt.timedelta(days=1))
+    if following is not None and _instant(following) <= _instant(end):
+        end = (_instant(following) - dt.timedelta(minutes=1)).astimezone(info.tzinfo)
+    return end
 
 
 def _local(date: dt.date, time: dt.time, info: ConferenceInfo, days: int = 0) -> dt.datetime:

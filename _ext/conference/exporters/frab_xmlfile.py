@@ -3,6 +3,11 @@
 Built with :mod:`xml.etree.ElementTree`, which escapes text and attribute
 values, so a title such as ``<script>`` stays text. Attributes are written in
 the order they are set here, which makes the bytes deterministic.
+
+``<conference>`` also carries pentabarf's ``<venue>`` and ``<city>``, which
+the c3voc schema does not list: ConfClerk (and FOSDEM's schedule readers)
+read the place from them and nowhere else. Apps that follow the schema ignore
+elements they do not know. Everything else follows the schema.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ def frab_xml(
     """``schedule.xml``: :func:`~conference.exporters.frab.frab_schedule` as UTF-8 XML."""
     root = _schedule_element(frab_schedule(info, talks, talk_url, language=language))
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml + b"\n"
 
 
 def _schedule_element(schedule: FrabSchedule) -> ET.Element:
@@ -41,6 +47,9 @@ def _schedule_element(schedule: FrabSchedule) -> ET.Element:
     conference = ET.SubElement(root, "conference")
     _text(conference, "title", schedule.title)
     _text(conference, "acronym", schedule.acronym)
+    for tag, value in (("venue", schedule.venue), ("city", schedule.city)):
+        if value:
+            _text(conference, tag, value)
     _text(conference, "start", schedule.start.isoformat())
     _text(conference, "end", schedule.end.isoformat())
     _text(conference, "days", str(len(schedule.days)))
@@ -71,7 +80,7 @@ def _event_element(parent: ET.Element, event: FrabEvent) -> None:
     element.set("guid", event.guid)
     _text(element, "room", event.room)
     _text(element, "title", event.title)
-    _text(element, "subtitle", "")
+    _text(element, "subtitle", event.subtitle)
     _text(element, "type", event.type)
     _text(element, "date", event.date.isoformat())
     _text(element, "start", event.start)
@@ -82,7 +91,9 @@ def _event_element(parent: ET.Element, event: FrabEvent) -> None:
     _text(element, "track", event.track)
     persons = ET.SubElement(element, "persons")
     for person in event.persons:
-        _text(persons, "person", person.name).set("guid", person.guid)
+        person_element = _text(persons, "person", person.name)
+        person_element.set("id", str(person.id))
+        person_element.set("guid", person.guid)
     _text(element, "language", event.language)
     _text(element, "description", event.description)
     recording = ET.SubElement(element, "recording")

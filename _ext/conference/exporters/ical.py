@@ -30,7 +30,7 @@ from typing import Final
 from icalendar import Calendar, Event, Timezone
 
 from ..model import ConferenceInfo, Talk, format_presenters
-from ._common import TalkUrl, clean_text, conference_talks, http_url
+from ._common import TalkUrl, clean_text, conference_talks, http_url, reflow
 
 #: Identifies the program that wrote the file (RFC 5545 3.7.3). It names the
 #: generator, not the conference, so it is the same in every project.
@@ -130,7 +130,8 @@ def _calendar(
     )
     for talk in talks:
         calendar.add_component(_event(info, talk, http_url(talk_url(talk)), stamp))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Event:
@@ -150,12 +151,15 @@ def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Ev
         end = talk.end_datetime(info.tzinfo)
         if end is not None:
             event.add("dtend", end)
-    event.add("summary", clean_text(talk.title))
+    event.add("summary", clean_text(talk.raw_title or talk.title))
+    if talk.cancelled:
+        event.add("status", "CANCELLED")
     description = _description(talk)
     if description:
         event.add("description", description)
-    if talk.location:
-        event.add("location", clean_text(talk.location))
+    location = _location(info, talk)
+    if location:
+        event.add("location", location)
     if url:
         event.add("url", url)
     categories = list(dict.fromkeys(clean_text(c) for c in (talk.kind, talk.track) if c))
@@ -164,20 +168,33 @@ def _event(info: ConferenceInfo, talk: Talk, url: str, stamp: dt.datetime) -> Ev
     return event
 
 
+def _location(info: ConferenceInfo, talk: Talk) -> str:
+    """The room (or track) and the place: ``Room 2, Santa Clara Convention Center, ...``.
+
+    A room name alone ("II") means nothing in a calendar among other
+    appointments, and a map search needs the place.
+    """
+    parts = (clean_text(talk.location).strip(), clean_text(info.place).strip())
+    return ", ".join(part for part in parts if part)
+
+
 def _description(talk: Talk) -> str:
-    """The talk's text, then who presents it and where its recording and slides are.
+    """Who presents the talk, its text, then where its recording and slides are.
 
     Calendar clients show DESCRIPTION and little else, so what a reader needs
-    to decide whether to go goes there.
+    to decide whether to go goes there: plain text, the presenters first (the
+    line a preview shows), the abstract reflowed into one line per paragraph.
     """
-    paragraphs = [clean_text(talk.description).strip()]
-    details = []
+    paragraphs = []
     if talk.presenters:
-        details.append("Presenters: " + clean_text(format_presenters(talk.presenters)))
-    for label, link in (("Video", talk.video), ("Slides", talk.slides)):
-        if http_url(link):
-            details.append(f"{label}: {link}")
-    paragraphs.append("\n".join(details))
+        paragraphs.append("Presenters: " + clean_text(format_presenters(talk.presenters)))
+    paragraphs.extend(reflow(talk.description))
+    links = [
+        f"{label}: {link}"
+        for label, link in (("Video", talk.video), ("Slides", talk.slides))
+        if http_url(link)
+    ]
+    paragraphs.append("\n".join(links))
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 

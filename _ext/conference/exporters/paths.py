@@ -11,8 +11,9 @@ from typing import Final, Literal, TypeAlias
 from ..model import ConferenceInfo, Talk
 
 #: ``ics``, ``json``, ``xml``: the whole schedule; ``day``: one day's calendar
-#: (key: the day folder); ``talk``: one talk's calendar (key: the talk id).
-ExportKind: TypeAlias = Literal["ics", "json", "xml", "day", "talk"]
+#: (key: the day folder); ``talk``: one talk's calendar (key: the talk id);
+#: ``chapters``: one talk's WebVTT chapters (key: the talk id).
+ExportKind: TypeAlias = Literal["ics", "json", "xml", "day", "talk", "chapters"]
 
 _SCHEDULE_FILES: Final[dict[str, str]] = {
     "ics": "schedule.ics",
@@ -21,6 +22,8 @@ _SCHEDULE_FILES: Final[dict[str, str]] = {
 }
 #: Folder of the per-day and per-talk calendars.
 CALENDAR_DIR: Final = "calendar"
+#: Folder of the per-talk WebVTT chapters.
+CHAPTERS_DIR: Final = "chapters"
 
 
 def export_path(kind: ExportKind, key: str | None = None) -> str:
@@ -35,10 +38,12 @@ def export_path(kind: ExportKind, key: str | None = None) -> str:
         if key is not None:
             raise ValueError(f"export {kind!r} takes no key, got {key!r}")
         return _SCHEDULE_FILES[kind]
-    if kind not in ("day", "talk"):
+    if kind not in ("day", "talk", "chapters"):
         raise ValueError(f"unknown export kind {kind!r}")
     if not key or key.startswith(".") or any(char in "/\\" or ord(char) < 32 for char in key):
         raise ValueError(f"{key!r} cannot name a calendar file")
+    if kind == "chapters":
+        return f"{CHAPTERS_DIR}/{key}.vtt"
     return f"{CALENDAR_DIR}/{key}.ics"
 
 
