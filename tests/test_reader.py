@@ -82,6 +82,13 @@ def test_grid_spans_rows_and_rooms_and_lists_what_does_not_fit() -> None:
         "10:15–10:45 Clash", "Later", "13:00–14:00 Gone (cancelled)"]
 
 
+def test_grid_orders_rooms_by_name_every_day() -> None:
+    talks = [talk("x", "10:00-10:30", "Room 10"), talk("y", "10:00-10:30", "Room 2"),
+             talk("z", "11:00-11:30", "atrium")]
+    assert render.rooms_of(talks) == ["atrium", "Room 2", "Room 10"]
+    assert render.rooms_of(talks[::-1]) == render.rooms_of(talks)
+
+
 def test_a_day_in_one_room_keeps_its_table() -> None:
     (table,) = render.day_schedule([talk("a1", "10:00-10:30", "A"), talk("a2", None, "A")],
                                    "Saturday")

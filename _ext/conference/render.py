@@ -14,6 +14,7 @@ calendar and schedule files that only HTML-family builders write;
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -272,9 +273,18 @@ GRID_ROOM_CLASS: Final = "conference-grid-room"
 
 
 def rooms_of(talks: Sequence[Talk]) -> list[str]:
-    """The rooms of the timed talks that take place, in order of first use."""
-    return list(dict.fromkeys(talk.room for talk in talks
-                              if talk.room and talk.time and not talk.cancelled))
+    """The rooms of the timed talks that take place, in natural order.
+
+    By name ("Room 2" before "Room 10"), not by first use: a room keeps its
+    column from one day to the next.
+    """
+    rooms = {talk.room for talk in talks if talk.room and talk.time and not talk.cancelled}
+    return sorted(rooms, key=_natural_key)
+
+
+def _natural_key(text: str) -> list[tuple[int, int | str]]:
+    return [(0, int(part)) if part.isdigit() else (1, part.casefold())
+            for part in re.split(r"(\d+)", text) if part]
 
 
 def _minutes(moment: dt.time) -> int:
