@@ -418,9 +418,10 @@ def test_confclerk_multiroom_details(desktop: Desktop, multiroom: Site, tmp_path
     (abstract,) = db.execute(
         "SELECT abstract || '|' || description FROM event WHERE title = 'Pandas Internals'"
     ).fetchone()
+    # The directive's whole content is one abstract, a line per paragraph.
     assert abstract == (
         "A tour of the block manager, written over several source lines so that the "
-        "abstract has hard line breaks.|A second paragraph, also broken over lines."
+        "abstract has hard line breaks.\n\nA second paragraph, also broken over lines.|"
     )
 
 

@@ -469,8 +469,11 @@ def test_frab_xml_validates() -> None:
     assert [(link.text, link.get("type")) for link in event.iterfind("links/link")] == [
         ("Official page", "web"), ("Video", "media"), ("Slides", "slides"),
     ]
-    assert event.findtext("abstract") == "How Instagram fans out messages."
-    assert event.findtext("description") == "With Redis and Celery."
+    # The whole directive content is the abstract, one line per paragraph.
+    assert event.findtext("abstract") == (
+        "How Instagram fans out messages.\n\nWith Redis and Celery."
+    )
+    assert event.findtext("description") == ""
 
 
 def test_frab_without_a_place_is_valid_against_the_c3voc_schema_alone() -> None:
@@ -494,8 +497,9 @@ def test_frab_json_carries_the_place(json_validator: jsonschema.protocols.Valida
 def test_abstracts_are_reflowed() -> None:
     ragged = talk(description="One\nparagraph  over\n  three lines.\n \nAnd\ttwo.\n\n\n\nThree.")
     (event,) = frab_schedule(PYCON, [ragged], official).days[1].rooms[0].events
-    assert event.abstract == "One paragraph over three lines."
-    assert event.description == "And two.\n\nThree."
+    # The whole directive content is one abstract, a paragraph per line.
+    assert event.abstract == "One paragraph over three lines.\n\nAnd two.\n\nThree."
+    assert event.description == ""
 
 
 def test_shared_presenters_are_one_person() -> None:

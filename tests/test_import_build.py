@@ -54,6 +54,7 @@ def program_events(path: Path) -> list[dict[str, Any]]:
                         "duration": _minutes(event["duration"]),
                         "persons": [person["public_name"] for person in event["persons"]],
                         "links": [link["url"] for link in event["links"]],
+                        "url": event.get("url") or "",
                         "day_index": day["index"],
                     })
         return events
@@ -77,6 +78,7 @@ def program_events(path: Path) -> list[dict[str, Any]]:
                 "description": field("description"),
                 "persons": ["".join(p.itertext()) for p in event.iter("person")],
                 "links": [link.get("href") for link in event.iter("link")],
+                "url": field("url"),
                 "day_index": int(day.get("index") or 0),
             })
     return events
@@ -133,8 +135,12 @@ def test_export_round_trips(imported: tuple[Path, Path]) -> None:
         assert _minutes(got["duration"]) == want["duration"]
         assert got["abstract"] == normal_text(want["abstract"])
         assert got["description"] == normal_text(want["description"])
-        assert [person["name"] for person in got["persons"]] == want["persons"]
-        assert sorted(link["url"] for link in got["links"]) == sorted(want["links"])
+        assert [person["public_name"] for person in got["persons"]] == want["persons"]
+        # The site adds the official page (the program's url) as a "web" link.
+        official = [link["url"] for link in got["links"] if link["type"] == "web"]
+        assert official == ([want["url"]] if want["url"] else []), want["title"]
+        others = [link["url"] for link in got["links"] if link["type"] != "web"]
+        assert sorted(others) == sorted(want["links"])
         if _is_uuid(want["guid"]):
             assert got["guid"] == want["guid"]
         else:
@@ -196,7 +202,7 @@ def test_smart_quotes_curl_on_the_page_not_in_the_export(tmp_path: Path) -> None
     assert page.find("h1").get_text().startswith("Hardware hacking for “beginners”")
     (event,) = [e for e in frab_events(site) if e["title"].startswith("Hardware")]
     assert event["title"] == 'Hardware hacking for "beginners"'
-    assert [p["name"] for p in event["persons"]] == ["Tom O'Neil", "Zoë Martín"]
+    assert [p["public_name"] for p in event["persons"]] == ["Tom O'Neil", "Zoë Martín"]
 
 
 def test_pyvideo_real_data_builds(tmp_path: Path) -> None:
