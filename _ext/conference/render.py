@@ -296,14 +296,17 @@ def _clock(minutes: int) -> str:
     return f"{hours:02d}:{minutes:02d}"
 
 
-def _span(talk: Talk, boundaries: Sequence[int]) -> tuple[int, int]:
+def _span(talk: Talk, boundaries: Sequence[int], first: dt.date | None) -> tuple[int, int]:
     """A talk's start and end as minutes of its day (past 24:00 after midnight).
 
-    A talk with only a start ends at the next boundary of the grid, so it
-    takes one row.
+    A session after midnight carries the next calendar date (its day's page,
+    the true instant): it counts from the day's ``first`` date, so it follows
+    the evening. A talk with only a start ends at the next boundary of the
+    grid, so it takes one row.
     """
     assert talk.time is not None
-    start = _minutes(talk.time.start)
+    days = (talk.date - first).days if talk.date and first else 0
+    start = _minutes(talk.time.start) + days * 24 * 60
     duration = talk.time.duration
     if duration is not None:
         return start, start + int(duration.total_seconds()) // 60
@@ -324,10 +327,11 @@ def room_grid(talks: Sequence[Talk], caption: str) -> list[nodes.Element]:
     # A cancelled talk frees its slot: it is listed under the grid, marked.
     timed = [talk for talk in talks if talk.time is not None and not talk.cancelled]
     # Every start, and every end that is given, delimits a slot.
-    boundaries = sorted({_span(talk, ())[0] for talk in timed}
-                        | {_span(talk, ())[1] for talk in timed
+    first = min((talk.date for talk in timed if talk.date is not None), default=None)
+    boundaries = sorted({_span(talk, (), first)[0] for talk in timed}
+                        | {_span(talk, (), first)[1] for talk in timed
                            if talk.time is not None and talk.time.duration is not None})
-    spans = [_span(talk, boundaries) for talk in timed]
+    spans = [_span(talk, boundaries, first) for talk in timed]
     # A slot no talk runs in (lunch) would be an empty row: leave it out.
     slots = [boundary for boundary in boundaries
              if any(start <= boundary < end for start, end in spans)]
