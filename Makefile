@@ -13,6 +13,9 @@ VENV_BIN    := $(VENV)/bin
 VENV_STAMP  := $(VENV)/.stamp
 
 SPHINXOPTS  ?= -W --keep-going -n
+# livehtml shows warnings but never stops on them (-W): a typo made while
+# taking notes must not leave the served pages "no longer in sync".
+LIVEOPTS    ?= $(filter-out -W,$(SPHINXOPTS))
 SPHINXBUILD ?= $(VENV_BIN)/python -m sphinx
 SOURCEDIR   := .
 BUILDDIR    := _build
@@ -48,6 +51,7 @@ help:
 	@echo "  venv        create/refresh .venv from requirements-test.txt (automatic)"
 	@echo "  html        build the site into $(BUILDDIR)/html (SPHINXOPTS='$(SPHINXOPTS)')"
 	@echo "  livehtml    rebuild and reload on every change, served on http://$(HOST):$(PORT)/"
+	@echo "              (LIVEOPTS='$(LIVEOPTS)': warnings shown, never errors)"
 	@echo "  test        ruff, sphinx-lint, then pytest (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "  test-matrix pytest on each Sphinx of SPHINX_MATRIX='$(SPHINX_MATRIX)', own venvs"
 	@echo "  lint        ruff, sphinx-lint and mypy only"
@@ -110,7 +114,7 @@ test-matrix: $(MATRIX_STAMPS)
 livehtml: $(VENV_STAMP)
 	$(VENV_BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) \
 		--ignore "$(BUILDDIR)" --ignore "$(VENV)" \
-		$(SPHINXOPTS) "$(SOURCEDIR)" "$(BUILDDIR)/html" $(O)
+		$(LIVEOPTS) "$(SOURCEDIR)" "$(BUILDDIR)/html" $(O)
 
 # The title travels through the environment, so quotes and $ in it are safe.
 talk: export NEW_TALK_DAY = $(value DAY)

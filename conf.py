@@ -7,6 +7,7 @@ day schedules, their toctrees and the calendar exports from those pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -22,8 +23,12 @@ language = "en"
 # Read the Docs builds with -W but not -n: be nitpicky there too.
 nitpicky = True
 
-# Talk pages may be Markdown (MyST) as well as reStructuredText.
-extensions = ["myst_parser", "conference"]
+# Talk pages may be Markdown (MyST) as well as reStructuredText. The theme is an
+# extension too: loaded with the others, before the environment is compared
+# with the last build's, the options it sets (the permalink icon, jQuery's) are
+# the same on every build, so a rebuild with no change reports no
+# configuration change.
+extensions = ["myst_parser", "conference", "sphinx_rtd_theme"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 conference_days = {
@@ -65,10 +70,21 @@ html_show_sourcelink = False
 if os.environ.get("READTHEDOCS_CANONICAL_URL"):
     html_baseurl = os.environ["READTHEDOCS_CANONICAL_URL"]
 
+# The date that the PDF's title page (and the man and Texinfo pages) show:
+# the conference's, not the build's, so every build gives the same pages.
+_first, _last = (dt.date.fromisoformat(day) for day in (min(conference_days.values()),
+                                                         max(conference_days.values())))
+today = f"{_first:%B} {_first.day}\u2013{_last.day}, {_last.year}"  # one month: March 14–17
+
 # The LaTeX title is LaTeX markup: the project's "&" must be escaped.
 latex_documents = [
     ("index", "pycon2013-notes.tex", project.replace("&", r"\&"), author, "manual"),
 ]
+# Each day is a part of the book and each talk a chapter; the talks from other
+# conferences are a part of their own, after the days.
+latex_toplevel_sectioning = "part"
+# Long spelled-out links (slides, videos) may break at their hyphens too.
+latex_elements = {"passoptionstopackages": r"\PassOptionsToPackage{hyphens}{url}"}
 man_pages = [("index", "pycon2013-notes", project, [author], 7)]
 texinfo_documents = [
     ("index", "pycon2013-notes", project, author, "pycon2013-notes",

@@ -6,6 +6,12 @@ The site (a copy of the real one) is built with the html builder and served by
 Next/Previous, the calendar link, and the console. Screenshots of the Friday
 schedule and of one talk land in ``tests/artifacts/`` for a person to look at.
 
+Every page type is also read at 390 px (a phone) and 1280 px: no page scrolls
+sideways, titles wrap at words, times never break, and axe-core (bundled by
+``axe-selenium-python``, so nothing is fetched) finds no critical or serious
+violation. ``roots/test-grid`` stands in for an imported program in several
+rooms: its grid, its collapse on a phone and a talk's context are read there.
+
 Locally the tests skip when Chromium is absent; in CI (``CI`` set) they fail.
 """
 
@@ -13,16 +19,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from sitebuild import SiteBuilds, copy_site
+from sitebuild import REPO, SiteBuilds, copy_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,6 +52,23 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WAIT = 20  # seconds: a generous bound for a loaded 2-core machine, never a sleep
 DAYS = ("thursday", "friday", "saturday", "sunday")
 TALK = "friday/messaging-at-scale-at-instagram.html"
+GRID_ROOT = Path(__file__).resolve().parent / "roots" / "test-grid"
+#: A phone (an iPhone 12 to 15 in portrait) and a desktop.
+WIDTHS = (390, 1280)
+#: One page of each type of the real site (index, day, talk, indices, search...).
+SITE_PAGES = (
+    "index.html",
+    "friday/index.html",
+    TALK,
+    "presenters.html",
+    "tracks.html",
+    "genindex.html",
+    "pycon2012/index.html",
+    "pycon2012/keynote-paul-graham.html",
+    "search.html?q=celery",
+)
+#: The multi-room program: a grid day, a talk with context, a single-room day.
+GRID_PAGES = ("index.html", "day1/index.html", "day1/a3-alpha-three.html", "day2/index.html")
 
 
 def require_browser() -> None:
@@ -99,8 +124,9 @@ def outdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return SiteBuilds(copy_site(root / "src"), root / "build")("html")
 
 
-@pytest.fixture(scope="module")
-def server(outdir: Path) -> Iterator[tuple[str, list[str]]]:
+@contextmanager
+def serving(outdir: Path) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``outdir`` on 127.0.0.1: (base URL, requests that were not found)."""
     missing: list[str] = []
     handler = type("Handler", (QuietHandler,), {"missing": missing})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(outdir)))
@@ -112,6 +138,27 @@ def server(outdir: Path) -> Iterator[tuple[str, list[str]]]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(outdir: Path) -> Iterator[tuple[str, list[str]]]:
+    with serving(outdir) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def grid_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A program in several rooms (``roots/test-grid``), built strictly and served."""
+    require_browser()
+    root = tmp_path_factory.mktemp("browser-grid")
+    srcdir = root / "src"
+    shutil.copytree(GRID_ROOT, srcdir)
+    (srcdir / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO / '_ext')!r})\n"
+        + (GRID_ROOT / "conf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    with serving(SiteBuilds(srcdir, root / "build")("html")) as (base, missing):
+        yield base
+        assert missing == []
 
 
 @pytest.fixture(scope="module")
@@ -378,3 +425,151 @@ def test_no_page_logs_a_console_error(driver, base, console, server) -> None:
     # Every page opened by this module's tests, this one's included.
     assert console == []
     assert server[1] == [], "the browser asked for files the site does not have"
+
+
+# --- any screen, accessibility ---------------------------------------------------------------
+
+
+@contextmanager
+def window_width(driver, width: int) -> Iterator[None]:
+    driver.set_window_size(width, 1024)
+    try:
+        yield
+    finally:
+        driver.set_window_size(1280, 1024)
+
+
+def scroll_overflow(driver) -> int:
+    """How far the page scrolls sideways (0 when it does not)."""
+    width, inner = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth];")
+    return max(width - inner, 0)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(driver, base, grid_base, console, width: int) -> None:
+    too_wide = []
+    with window_width(driver, width):
+        for site, pages in ((base, SITE_PAGES), (grid_base, GRID_PAGES)):
+            for page in pages:
+                open_page(driver, console, urljoin(site, page))
+                if overflow := scroll_overflow(driver):
+                    too_wide.append(f"{page} at {width}px: {overflow}px too wide")
+    assert too_wide == []
+
+
+#: For each word of each schedule link: on how many lines it is drawn.
+WORD_LINES = """
+const result = [];
+for (const link of document.querySelectorAll(arguments[0])) {
+  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const re = /\\S+/g;
+    let match;
+    while ((match = re.exec(node.data)) !== null) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      result.push([match[0], lines.size]);
+    }
+  }
+}
+return result;
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_titles_wrap_at_words_and_times_never_break(
+    driver, base, grid_base, console, width: int
+) -> None:
+    broken = []
+    with window_width(driver, width):
+        for url in (base + "friday/index.html", base + TALK, grid_base + "day1/index.html",
+                    grid_base + "day1/a3-alpha-three.html"):
+            open_page(driver, console, url)
+            words = driver.execute_script(
+                WORD_LINES, "table.conference-schedule a, dl.conference-talk-meta a")
+            assert words, url
+            broken += [(url, word) for word, lines in words if lines != 1]
+            times = driver.execute_script(WORD_LINES, ".conference-time")
+            assert times, url
+            # A time range is one "word" (no space in "10:50–11:20"); with its zone, two.
+            lines = driver.execute_script(
+                "return [...document.querySelectorAll('.conference-time')].map("
+                "e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size);")
+            broken += [(url, "time range") for count in lines if count != 1]
+    assert broken == []
+
+
+def test_grid_has_a_column_per_room_and_collapses_on_a_phone(
+    driver, grid_base, console
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, console, grid_base + "day1/index.html")
+    grid = driver.find_element(By.CSS_SELECTOR, "table.conference-grid")
+    heads = [th.text for th in grid.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert heads == ["Time", "Hall A", "Hall B", "Hall C"]
+    beta = grid.find_element(By.LINK_TEXT, "Beta Long").find_element(By.XPATH, "ancestor::td")
+    assert beta.get_attribute("rowspan") == "2"
+    rooms = grid.find_elements(By.CSS_SELECTOR, "p.conference-grid-room")
+    assert rooms and not any(room.is_displayed() for room in rooms)
+    with window_width(driver, 390):
+        open_page(driver, console, grid_base + "day1/index.html")
+        grid = driver.find_element(By.CSS_SELECTOR, "table.conference-grid")
+        # One slot after the other, each session saying its room.
+        assert grid.value_of_css_property("display") == "block"
+        assert not grid.find_element(By.TAG_NAME, "thead").is_displayed() or (
+            grid.find_element(By.TAG_NAME, "thead").size["height"] <= 1)
+        shown = [room.text for room in grid.find_elements(By.CSS_SELECTOR, "p.conference-grid-room")
+                 if room.is_displayed()]
+        assert "Hall C" in shown and "Hall B" in shown
+        empty = grid.find_elements(By.CSS_SELECTOR, "td.conference-grid-empty")
+        assert empty and not any(cell.is_displayed() for cell in empty)
+
+
+def test_talk_page_names_what_runs_at_the_same_time_and_next(driver, grid_base, console) -> None:
+    open_page(driver, console, grid_base + "day1/a3-alpha-three.html")
+    assert field(driver, "At the same time") == "11:00–11:30 Gamma One (Hall C)"
+    assert field(driver, "Next in this room") == "13:00–13:30 Alpha Four (Hall A)"
+
+
+AXE_PAGES = (
+    ("site", "index.html"),
+    ("site", "friday/index.html"),
+    ("grid", "day1/index.html"),
+    ("site", TALK),
+    ("site", "presenters.html"),
+    ("site", "tracks.html"),
+    ("site", "search.html?q=celery"),
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_critical_or_serious_violation(
+    driver, base, grid_base, console, width: int
+) -> None:
+    """axe-core, as bundled by ``axe-selenium-python`` (nothing is fetched)."""
+    from axe_selenium_python import Axe
+    from selenium.webdriver.common.by import By
+
+    found = []
+    with window_width(driver, width):
+        for site, page in AXE_PAGES:
+            open_page(driver, console, urljoin(base if site == "site" else grid_base, page))
+            if "search.html" in page:
+                wait(driver, lambda d: any(
+                    e.text.strip() for e in d.find_elements(
+                        By.CSS_SELECTOR, "#search-results .search-summary")))
+            axe = Axe(driver)
+            axe.inject()
+            results = axe.run()
+            assert results["passes"], page  # axe really ran
+            found += [
+                f"{page} at {width}px: {violation['id']} ({violation['impact']}) "
+                f"{[node['target'] for node in violation['nodes']][:3]}"
+                for violation in results["violations"]
+                if violation["impact"] in {"critical", "serious"}
+            ]
+    assert found == []

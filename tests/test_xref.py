@@ -193,11 +193,9 @@ def presenters(page) -> list[tuple[str, Tag, Tag]]:
     for term in main(page("presenters.html")).find_all("dt"):
         definition = term.find_next_sibling("dd")
         assert definition is not None
-        classifier = term.find(class_="classifier")
-        name = term.get_text(" ")
-        if classifier is not None:
-            name = name.replace(classifier.get_text(" "), "")
-        entries.append((squash(name).strip(" :"), term, definition))
+        # "Rick Branson (Instagram)": the affiliation in parentheses, as on every page.
+        name = re.sub(r"\s*\([^()]*\)$", "", squash(term.get_text(" ")))
+        entries.append((name, term, definition))
     return entries
 
 

@@ -19,6 +19,7 @@ from . import (
     cleanup,
     compat,
     config,
+    context,
     dependencies,
     description,
     directives,
@@ -26,7 +27,9 @@ from . import (
     domain,
     exports,
     markdown,
+    notes,
     options,
+    placeholders,
     sanitize,
     schedule,
     theme,
@@ -43,7 +46,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 6
+ENV_VERSION: Final = 7
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -72,7 +75,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_outdated)
+    app.connect("env-get-updated", context.rewrite_changed_contexts)
     app.connect("env-check-consistency", schedule.check_consistency)
+    app.add_post_transform(context.ResolveTalkContext)
+    app.add_transform(notes.NotesBoundary)
+    app.connect("doctree-read", placeholders.warn_placeholders)
     app.add_transform(sanitize.ScriptLinks)
     app.add_transform(markdown.AdoptNestedDocuments)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
@@ -86,7 +93,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", cleanup.note_unused_assets)
     app.connect("write-started", cleanup.remove_outputs)
 
-    app.connect("builder-inited", theme.add_static_path)
+    app.connect("builder-inited", theme.copy_stylesheet)
+    app.connect("builder-inited", theme.add_header_scopes)
     compat.connect_warning(app, compat.DOCTREE_RELEASE)
     app.add_css_file(theme.STYLESHEET)
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))

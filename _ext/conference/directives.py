@@ -370,7 +370,8 @@ class ScheduleDirective(ViewDirective):
     """``.. schedule:: [day]``: a day's table and toctree, or the overview.
 
     In a day folder's page (or given a day as argument) it renders that day;
-    anywhere else it renders the whole conference by day.
+    in the ``index`` page of another folder, that folder's talks from other
+    conferences; anywhere else (the root page) the whole conference by day.
     """
 
     kind = "day"
@@ -382,7 +383,8 @@ class ScheduleDirective(ViewDirective):
         if info is None and not self.config.conference_days:
             self.defer("config", "schedule directive needs conference_days in conf.py")
             return []
-        if any(view.kind in {"day", "overview"} for view in self.domain.views_on(self.env.docname)):
+        if any(view.kind in {"day", "overview", "folder"}
+               for view in self.domain.views_on(self.env.docname)):
             self.defer("schedule", "a page can hold only one schedule directive; "
                        "this one is ignored")
             return []
@@ -392,7 +394,10 @@ class ScheduleDirective(ViewDirective):
         day = self._day(info)
         if day is not None:
             return self._day_schedule(info, day)
-        if self._folder() in self._unusable_days(info):
+        folder = self._folder()
+        if folder is not None and folder not in self.config.conference_days:
+            return self._folder_schedule(folder)
+        if folder in self._unusable_days(info):
             # Reported at start-up; the overview lists this page and its talks.
             note = _("This day has no valid date in conference_days; its talks are "
                      "listed on the overview under 'Talks without a day'.")
@@ -460,7 +465,7 @@ class ScheduleDirective(ViewDirective):
         paragraph += render.export_reference(_("Add this day to your calendar"), "day", day)
         links += paragraph
         return [
-            render.schedule_table(talks),
+            *render.day_schedule(talks, day_heading(info.days[day], self.config.language)),
             links,
             render.hidden_toctree(self.env.docname, unique_docnames(talks, self.env.docname)),
         ]
@@ -492,12 +497,46 @@ class ScheduleDirective(ViewDirective):
             if talks:
                 result.append(render.day_rubric(heading, None))
                 result.append(render.talk_list(talks, with_day=True, language=language))
-                entries.extend(unique_docnames(talks, self.env.docname))
+                entries.extend(self._folder_pages(unique_docnames(talks, self.env.docname)))
         entries.extend(doc for doc in (f"{folder}/index" for folder in self._unusable_days(info))
                        if doc in self.env.found_docs)
         result.append(self._export_links())
         result.append(render.hidden_toctree(self.env.docname, list(dict.fromkeys(entries))))
         return result
+
+    def _folder_schedule(self, folder: str) -> list[nodes.Node]:
+        """A folder of talks from other conferences (``pycon2012/``): its talks and toctree.
+
+        The overview's toctree takes this page instead of the talks, so they
+        are its children: a part of their own in print.
+        """
+        self.record("folder", folder)
+        talks = view_talks(self.domain, "folder", folder)
+        if not talks:
+            return [render.text_paragraph(_("No talks yet."), ["conference-empty-day"])]
+        return [
+            render.talk_list(talks, with_day=True, language=self.config.language),
+            render.hidden_toctree(self.env.docname, unique_docnames(talks, self.env.docname)),
+        ]
+
+    def _folder_pages(self, docnames: list[str]) -> list[str]:
+        """Each page, or its folder's ``index`` page when the folder has one.
+
+        Talks from another conference in a folder with an index page (say
+        ``pycon2012/index.rst``, holding ``.. schedule::``) are that page's
+        children, a part of their own in print, rather than siblings of the
+        day pages.
+        """
+        pages = []
+        for docname in docnames:
+            folder = docname.rsplit("/", 1)[0] if "/" in docname else ""
+            folder_index = f"{folder}/index"
+            # A day folder's page (even one with an unusable date) lists no talks.
+            usable = (folder not in self.config.conference_days
+                      and folder_index in self.env.found_docs
+                      and folder_index != self.env.docname)
+            pages.append(folder_index if usable else docname)
+        return pages
 
     def _export_links(self) -> render.export_links:
         holder = render.export_links()

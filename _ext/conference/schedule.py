@@ -59,6 +59,8 @@ VIEW_FIELDS: Final[dict[str, tuple[str, ...]]] = {
                    "cancelled"),
     "tracks": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
                "track", "cancelled"),
+    "folder": ("id", "docname", "anchor", "title", "day", "date", "time", "presenters",
+               "cancelled"),
 }
 
 
@@ -106,6 +108,8 @@ def view_talks(domain: ConferenceDomain, kind: str, key: str) -> list[Talk]:
     """The talks a view of ``kind`` renders, in the order it renders them."""
     if kind == "day":
         return day_talks(domain, key)
+    if kind == "folder":
+        return [talk for talk in other_talks(domain) if talk.docname.startswith(f"{key}/")]
     on_days = conference_order(talk for talk in domain.all_talks() if talk.day is not None)
     return [*on_days, *other_talks(domain)]
 

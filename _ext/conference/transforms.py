@@ -9,7 +9,7 @@ talk's links spelled out as URLs rather than as labels.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -18,11 +18,24 @@ from sphinx.util.osutil import relative_uri
 from .config import conference_info
 from .domain import ConferenceDomain
 from .exporters.paths import export_path
-from .render import LINKS_CLASS, export_links, spelled_out_links
+from .render import (
+    GRID_CLASS,
+    GRID_ROOM_CLASS,
+    LINKS_CLASS,
+    export_links,
+    grid_as_list,
+    spelled_out_links,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+
+N = TypeVar("N", bound=nodes.Element)
+
+#: Builders whose writers cannot span table cells (docutils' man writer warns,
+#: Texinfo's multitable shifts cells): they get the room grid as a list of slots.
+CANNOT_SPAN: Final = frozenset({"man", "texinfo"})
 
 #: Builders that write ``schedule.ics``, ``schedule.json``, ``schedule.xml``
 #: and the per-day and per-talk calendars.
@@ -36,6 +49,17 @@ def adapt_to_builder(app: Sphinx, doctree: nodes.document, docname: str) -> None
         links_rows = [row for row in doctree.findall(nodes.field) if LINKS_CLASS in row["classes"]]
         for links_row in links_rows:
             links_row.replace_self(spelled_out_links(links_row))
+        if app.builder.name in CANNOT_SPAN:
+            for grid in _with_class(doctree, nodes.table, GRID_CLASS):
+                grid.replace_self(grid_as_list(grid))
+        # A grid cell's room line is for phones; on paper the column says it.
+        for room in _with_class(doctree, nodes.paragraph, GRID_ROOM_CLASS):
+            room.parent.remove(room)
+
+
+def _with_class(doctree: nodes.document, kind: type[N], name: str) -> list[N]:
+    """The ``kind`` nodes of ``doctree`` that have the class ``name``."""
+    return [node for node in doctree.findall(kind) if name in node["classes"]]
 
 
 def resolve_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
