@@ -231,3 +231,14 @@ def test_pyvideo_real_data_builds(tmp_path: Path) -> None:
     # The one title two sessions share got distinct talk ids.
     ids = [event["UID"] for event in calendar.walk("VEVENT")]
     assert len(set(ids)) == 181
+
+
+def test_the_place_and_theme_of_a_new_project(tmp_path: Path) -> None:
+    """Venue and city stay apart (ConfClerk shows both); the theme is the stylesheet's."""
+    site = tmp_path / "notes"
+    status, _out, err = run_import(DATA / "pentabarf.xml", site, "--timezone", "Europe/Berlin")
+    assert status == 0, err
+    conf = runpy.run_path(str(site / "conf.py"))
+    assert (conf["conference_venue"], conf["conference_city"]) == ("Zentralwerk", "Dresden")
+    assert conf["conference_location"] == "Zentralwerk, Dresden"
+    assert conf["html_theme"] == "sphinx_rtd_theme"

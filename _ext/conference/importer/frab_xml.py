@@ -114,8 +114,8 @@ def read(root: etree._Element, timezone: str | None, site_timezone: str | None) 
                 if session is not None:
                     sessions.append(session)
     title = line(_child(conference, "title"))
-    location = ", ".join(part for part in (line(_child(conference, "venue")),
-                                           line(_child(conference, "city"))) if part)
+    venue, city = line(_child(conference, "venue")), line(_child(conference, "city"))
+    location = ", ".join(part for part in (venue, city) if part)
     return Program(
         format=f"frab XML ({flavour(root)})",
         name=title or "Conference",
@@ -124,6 +124,8 @@ def read(root: etree._Element, timezone: str | None, site_timezone: str | None) 
         days=tuple(days),
         sessions=tuple(sessions),
         location=location,
+        venue=venue,
+        city=city,
         warnings=tuple(warnings),
     )
 

@@ -75,6 +75,9 @@ class Program:
     days: tuple[dt.date, ...]
     sessions: tuple[Session, ...]
     location: str = ""
+    #: The venue and the city, where the program names them apart (frab XML).
+    venue: str = ""
+    city: str = ""
     #: Problems found while reading, each naming the session it concerns.
     warnings: tuple[str, ...] = ()
 

@@ -151,7 +151,11 @@ conference_acronym = {program.acronym!r}
 conference_days = {days!r}
 conference_timezone = {site.timezone!r}
 conference_location = {program.location!r}
+conference_venue = {program.venue!r}
+conference_city = {program.city or program.location!r}
 
+# The theme the extension's stylesheet is made for (contrast, phones).
+html_theme = "sphinx_rtd_theme"
 exclude_patterns = ["_build"]
 '''
     ext = fmt
