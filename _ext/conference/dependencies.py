@@ -340,9 +340,16 @@ def page_fingerprints(
     references = _References(env)
     navigation = _Navigation(app, env)
     images = images_by_doc(env)
+    # A talk's final id depends on the other pages (a title shared with
+    # another talk gives both a day prefix), and its page writes it (the
+    # calendar and chapter links), so the page's own final ids are inputs too.
+    own_ids: dict[str, list[str]] = {}
+    for talk in domain.all_talks():
+        own_ids.setdefault(talk.docname, []).append(talk.id)
     return {
         docname: _digest((
             view_digests(docname),
+            own_ids.get(docname),
             images.get(docname),
             [(xref, references.inputs(docname, xref)) for xref in domain.xrefs_on(docname)],
             navigation.inputs(docname),
