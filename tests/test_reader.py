@@ -11,6 +11,7 @@ changes reports no configuration change.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import shutil
 import string
@@ -27,7 +28,7 @@ from test_builders import pdf_text, require_tex
 from test_incremental import assert_same_output, build, clean_build_of, touch_now
 
 from conference import render
-from conference.context import talk_context_of
+from conference.context import Context, Timeline
 from conference.model import KINDS, Presenter, Talk, parse_time
 from conference.placeholders import DESCRIPTION, NOTES_TEXT, NOTES_TITLE, PRESENTER
 
@@ -114,6 +115,10 @@ def test_grid_as_list_keeps_every_session_with_its_room() -> None:
 # -- a talk's context, without Sphinx ---------------------------------------------------
 
 
+def context_of(talk: Talk, talks: list[Talk], tz: dt.tzinfo) -> Context:
+    return Timeline(talks, tz).context(talk)
+
+
 def test_context_names_overlapping_talks_and_the_next_one_in_the_room() -> None:
     a1, b1, a2 = talk("a1", "10:00-10:30", "A"), talk("b1", "10:00-11:00", "B"), talk(
         "a2", "10:30-11:00", "A")
@@ -121,28 +126,75 @@ def test_context_names_overlapping_talks_and_the_next_one_in_the_room() -> None:
     a4, untimed = talk("a4", "13:00-13:30", "A"), talk("u1", None, "A")
     other_day = talk("a5", "09:00-09:30", "A", day="day2")
     talks = [a1, b1, a2, a3, c1, a4, untimed, other_day]
-    context = talk_context_of(a1, talks, BERLIN)
+    context = context_of(a1, talks, BERLIN)
     assert context.same_time == (b1,)
     assert context.next_in_room is a2
-    assert talk_context_of(b1, talks, BERLIN).same_time == (a1, a2)
-    assert talk_context_of(b1, talks, BERLIN).next_in_room is None
+    assert context_of(b1, talks, BERLIN).same_time == (a1, a2)
+    assert context_of(b1, talks, BERLIN).next_in_room is None
     # A start alone is an instant: it meets what starts with it, not what ends then.
-    assert talk_context_of(a3, talks, BERLIN).same_time == (c1,)
-    assert talk_context_of(a3, talks, BERLIN).next_in_room is a4
+    assert context_of(a3, talks, BERLIN).same_time == (c1,)
+    assert context_of(a3, talks, BERLIN).next_in_room is a4
     # The last talk of the day has nothing next (not the next day's first).
-    assert talk_context_of(a4, talks, BERLIN).next_in_room is None
-    assert talk_context_of(untimed, talks, BERLIN).same_time == ()
+    assert context_of(a4, talks, BERLIN).next_in_room is None
+    assert context_of(untimed, talks, BERLIN).same_time == ()
     # A cancelled talk runs at no time: nobody meets it, it meets nobody.
     gone = talk("gone", "10:00-10:30", "C", cancelled=True)
-    assert talk_context_of(a1, [*talks, gone], BERLIN).same_time == (b1,)
-    assert talk_context_of(gone, [*talks, gone], BERLIN) == talk_context_of(untimed, talks, BERLIN)
+    assert context_of(a1, [*talks, gone], BERLIN).same_time == (b1,)
+    assert context_of(gone, [*talks, gone], BERLIN) == context_of(untimed, talks, BERLIN)
+
+
+def brute_force_context(own: Talk, talks: list[Talk], tz: dt.tzinfo) -> Context:
+    """The definition, pair by pair: what the timeline must agree with."""
+
+    def interval(talk: Talk) -> tuple[dt.datetime, dt.datetime] | None:
+        start = talk.start_datetime(tz)
+        if start is None or talk.cancelled:
+            return None
+        return start.astimezone(dt.UTC), (talk.end_datetime(tz) or start).astimezone(dt.UTC)
+
+    mine = interval(own)
+    if mine is None:
+        return Context((), None)
+    start, end = mine
+    same, following = [], []
+    for other in talks:
+        theirs = interval(other)
+        if other is own or theirs is None:
+            continue
+        if theirs[0] == start or (theirs[0] < end and start < theirs[1]):
+            same.append(other)
+        elif (own.location and other.location == own.location and other.day == own.day
+              and theirs[0] >= end and theirs[0] > start):
+            following.append((theirs[0], other.docname, other.lineno, other))
+    following.sort(key=lambda item: item[:3])
+    return Context(tuple(same), following[0][3] if following else None)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_timeline_agrees_with_the_pairwise_definition(seed: int) -> None:
+    rng = random.Random(seed)
+    talks = []
+    for index in range(60):
+        begin = rng.randrange(8 * 60, 20 * 60, 5)
+        length = rng.choice([None, 0, 15, 30, 45, 90, 300])
+        if length is None:
+            slot = None if rng.random() < 0.2 else f"{begin // 60:02d}:{begin % 60:02d}"
+        else:
+            finish = (begin + max(length, 5)) % (24 * 60)
+            slot = f"{begin // 60:02d}:{begin % 60:02d}-{finish // 60:02d}:{finish % 60:02d}"
+        talks.append(talk(f"t{index}", slot, rng.choice(["A", "B", ""]),
+                          day=rng.choice(["day1", "day2"]), track=rng.choice(["I", "II"]),
+                          cancelled=rng.random() < 0.1))
+    line = Timeline(talks, BERLIN)
+    for own in talks:
+        assert line.context(own) == brute_force_context(own, talks, BERLIN), own.docname
 
 
 def test_context_falls_back_on_the_track_without_a_room() -> None:
     first = talk("t1", "10:00-10:30", track="II")
     second = talk("t2", "10:40-11:00", track="II")
     elsewhere = talk("t3", "10:40-11:00", track="III")
-    assert talk_context_of(first, [first, second, elsewhere], BERLIN).next_in_room is second
+    assert context_of(first, [first, second, elsewhere], BERLIN).next_in_room is second
 
 
 # -- the built site -------------------------------------------------------------------

@@ -46,7 +46,7 @@ __version__: Final = "1.0.0"
 #: Version of the data this extension keeps in the environment (the ``conf``
 #: domain's ``data`` and the ``Talk``/``View`` records). Bump it whenever their
 #: shape changes, so Sphinx re-reads everything instead of unpickling stale data.
-ENV_VERSION: Final = 7
+ENV_VERSION: Final = 8
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -75,7 +75,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_outdated)
-    app.connect("env-get-updated", context.rewrite_changed_contexts)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_post_transform(context.ResolveTalkContext)
     app.add_transform(notes.NotesBoundary)

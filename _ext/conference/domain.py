@@ -90,9 +90,6 @@ class ConferenceDomain(Domain):
         output -> the ``_images``/``_downloads`` files it holds (see ``cleanup``).
     ``chapters``
         docname -> talk anchor -> the talk's chapters (see ``chapters``).
-    ``contexts``
-        output -> {docname: digest of the talk context last written there}
-        (see ``context.rewrite_changed_contexts``).
     ``labels``
         std label name -> the value :func:`sync_std_labels` gave it, so that
         exactly those can be taken away again.
@@ -118,7 +115,6 @@ class ConferenceDomain(Domain):
         "outputs": {},
         "assets": {},
         "chapters": {},
-        "contexts": {},
         "labels": {},
     }
 
@@ -229,15 +225,6 @@ class ConferenceDomain(Domain):
         found: tuple[Chapter, ...] = self.data["chapters"].get(talk.docname, {}).get(
             talk.anchor, ())
         return found
-
-    def swap_written_contexts(self, output: str, digests: dict[str, str]) -> dict[str, str]:
-        """Record the talk-context digests of the pages written to ``output``.
-
-        Returns the ones recorded before, to tell which pages need writing.
-        """
-        previous: dict[str, str] = self.data["contexts"].get(output, {})
-        self.data["contexts"][output] = digests
-        return previous
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Take each talk's title as the page finally shows it.

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Final
 from sphinx.util import logging
 
 from .config import conference_info
+from .context import context_digests
 from .dependencies import rewrite_changed
 from .domain import ConferenceDomain, sync_std_labels
 from .model import ConferenceInfo, Talk
@@ -191,13 +192,13 @@ def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: the pages whose output here is older than their inputs.
 
     The decision is the dependency model's (``dependencies.rewrite_changed``):
-    a page is written again when the talks it lists, the references it
-    resolves or its navigation differ from what this output last wrote it
-    from. That covers pages re-read by :func:`refresh_views` in this build
+    a page is written again when the talks it lists, its talks' context,
+    the references it resolves or its navigation differ from what this
+    output last wrote it from. That covers pages re-read by :func:`refresh_views` in this build
     and, when builders are switched on shared doctrees, in another builder's
     build, which does not write this output.
     """
-    return rewrite_changed(app, env, view_digests(env))
+    return rewrite_changed(app, env, view_digests(env), context_digests(env))
 
 
 # -- warnings that need every talk -----------------------------------------------
