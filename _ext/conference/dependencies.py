@@ -10,6 +10,8 @@ for every page, exactly the inputs Sphinx renders it from:
   ``schedule.View``), which cover the talk fields each view renders. Those
   are rendered at read time, so ``schedule.refresh_views`` re-reads a stale
   page; the digest here makes the other outputs on shared doctrees write it;
+* **its talks' context**: what runs at the same time and next in the room,
+  rendered at write time from other pages' talks (``context``);
 * **the references it resolved** at write time: every ``pending_xref`` of the
   page, recorded when it is read (:func:`note_read`), looked up in the
   environment as the resolver would (target page, anchor and title of a
@@ -24,8 +26,11 @@ for every page, exactly the inputs Sphinx renders it from:
   and figure numbers, and the page's relations, plus the effective theme
   options. With the Read the Docs theme and ``collapse_navigation`` true (read
   with ``tobool``, as the theme reads it) a sidebar only expands the page's
-  own branch, so a page depends on its ancestors, their children and its
-  neighbours; with any other theme or setting, on every document.
+  own branch: the page depends on all of that data for its ancestors, and on
+  only what a collapsed entry shows (its title line) for their other
+  children and for its neighbours. So reordering one day rewrites that day's
+  pages and the neighbours of the moved talk, not the other days. With any
+  other theme or setting, a page depends on every document.
 
 The fingerprints are kept per output (``builder:outdir``, see
 :func:`output_key`): html, latex and text builds on shared doctrees each
@@ -46,6 +51,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import docname_join
@@ -55,7 +61,6 @@ from .domain import ConferenceDomain
 from .model import Presenter
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -216,6 +221,7 @@ class _Navigation:
                 self.parents.setdefault(child, set()).add(parent)
         self.options, self.collapse = _theme_reading(app)
         self._entries: dict[str, str] = {}
+        self._collapsed: dict[str, str] = {}
         self._all: str | None = None
 
     def entry(self, docname: str) -> str:
@@ -269,32 +275,68 @@ class _Navigation:
             todo.extend(self.env.toctree_includes.get(doc, ()))
         return found
 
-    def visible(self, docname: str) -> set[str]:
-        """The documents a collapsed sidebar, the relations and the body can show.
+    def collapsed(self, docname: str) -> str:
+        """Digest of what a collapsed sidebar entry, or a prev/next link, shows of a page.
 
-        Along the page's branch every toctree is expanded (its entries'
-        whole tables of contents count); the body's own visible toctrees
-        show their whole subtree.
+        Its title, and the top level of its table of contents without the
+        sub-lists (``_toctree_copy`` drops them from every entry off the
+        current branch). A top level holding anything but plain entries (a
+        toctree before the first section, an ``only``) is taken whole, with
+        every page it lists.
+        """
+        if docname not in self._collapsed:
+            env = self.env
+            toc = env.tocs.get(docname)
+            title = env.titles.get(docname)
+            items = list(toc.children) if toc is not None else []
+            plain = all(isinstance(item, nodes.list_item) for item in items)
+            top = [
+                "".join(child.pformat() for child in item.children
+                        if not isinstance(child, nodes.bullet_list))
+                for item in items
+            ]
+            if not plain:
+                self._collapsed[docname] = _digest(
+                    [self.entry(doc) for doc in sorted(self.descendants([docname]))])
+            else:
+                self._collapsed[docname] = _digest((
+                    docname,
+                    docname in env.all_docs,
+                    title.astext() if title is not None else None,
+                    top,
+                    sorted(env.toc_secnumbers.get(docname, {}).items()),
+                ))
+        return self._collapsed[docname]
+
+    def visible(self, docname: str) -> tuple[set[str], set[str]]:
+        """The documents a collapsed sidebar, the relations and the body show.
+
+        Two sets: the documents shown whole (the page's branch, where every
+        toctree is expanded, and the subtrees of the body's own visible
+        toctrees), and those shown as one collapsed entry (the other children
+        of the branch, and the page's neighbours).
         """
         branch = self.ancestors(docname) | {self.root}
-        shown = set(branch)
-        for doc in branch:
-            shown.update(self.env.toctree_includes.get(doc, ()))
-        shown.update(doc for doc in self.relations.get(docname, ()) if doc)
+        whole = set(branch)
         toc = self.env.tocs.get(docname)
         if toc is not None:
             body = [ref for node in toc.findall(addnodes.toctree) if not node.get("hidden")
                     for ref in node["includefiles"]]
-            shown |= self.descendants(body)
-        return shown
+            whole |= self.descendants(body)
+        entries: set[str] = set()
+        for doc in branch:
+            entries.update(self.env.toctree_includes.get(doc, ()))
+        entries.update(doc for doc in self.relations.get(docname, ()) if doc)
+        return whole, entries - whole
 
     def inputs(self, docname: str) -> object:
         """The navigation inputs of one page."""
         relations = self.relations.get(docname)
         if not self.collapse:
             return (self.options, relations, self.everything())
-        docs = sorted(self.visible(docname))
-        return (self.options, relations, [self.entry(doc) for doc in docs])
+        whole, entries = self.visible(docname)
+        return (self.options, relations, [self.entry(doc) for doc in sorted(whole)],
+                [self.collapsed(doc) for doc in sorted(entries)])
 
 
 def tobool(value: object) -> bool:
@@ -333,9 +375,13 @@ def _theme_reading(app: Sphinx) -> tuple[object, bool]:
 
 
 def page_fingerprints(
-    app: Sphinx, env: BuildEnvironment, view_digests: Callable[[str], object]
+    app: Sphinx, env: BuildEnvironment, *page_inputs: Callable[[str], object]
 ) -> dict[str, str]:
-    """Docname -> digest of everything that page's output is made from, outside it."""
+    """Docname -> digest of everything that page's output is made from, outside it.
+
+    ``page_inputs`` give what the extension renders on a page from other
+    pages' talks (the views' digests, the talk context), by docname.
+    """
     domain = ConferenceDomain.of(env)
     references = _References(env)
     navigation = _Navigation(app, env)
@@ -348,7 +394,7 @@ def page_fingerprints(
         own_ids.setdefault(talk.docname, []).append(talk.id)
     return {
         docname: _digest((
-            view_digests(docname),
+            [inputs(docname) for inputs in page_inputs],
             own_ids.get(docname),
             images.get(docname),
             [(xref, references.inputs(docname, xref)) for xref in domain.xrefs_on(docname)],
@@ -359,14 +405,14 @@ def page_fingerprints(
 
 
 def rewrite_changed(
-    app: Sphinx, env: BuildEnvironment, view_digests: Callable[[str], object]
+    app: Sphinx, env: BuildEnvironment, *page_inputs: Callable[[str], object]
 ) -> list[str]:
     """The pages whose recorded inputs differ from what this output last wrote.
 
     Every page when this output has no record yet (first build here).
     """
     domain = ConferenceDomain.of(env)
-    current = page_fingerprints(app, env, view_digests)
+    current = page_fingerprints(app, env, *page_inputs)
     previous = domain.record_written(output_key(app), current)
     if previous is None:
         return sorted(current)
