@@ -32,6 +32,7 @@ from . import (
     placeholders,
     sanitize,
     schedule,
+    stemcache,
     theme,
     timestamps,
     transforms,
@@ -83,6 +84,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(markdown.AdoptNestedDocuments)
     app.connect("doctree-resolved", transforms.adapt_to_builder)
     app.connect("doctree-resolved", doctrees.release_written_doctree)
+    app.connect("doctree-resolved", stemcache.share_stems)
     app.add_post_transform(transforms.SingleHtmlFragments)
     app.connect("build-finished", exports.write_exports)
     app.connect("doctree-read", dependencies.note_read)
