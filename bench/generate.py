@@ -10,6 +10,10 @@ Two flavours of the same pages, deterministic for a given N and seed:
   the extension's schedule uses (timed talks by start, then untimed ones by
   file name).
 
+``nosidebar`` adds a ``_templates/layout.html`` that extends the theme's and
+empties its ``navigation`` block: the pages' cost when navigation is free,
+the floor a sidebar cache can at best reach.
+
 Titles, speakers and abstracts come from the 181 real PyCon US 2013 sessions
 in ``shared/data/pycon-us-2013-pyvideo.json`` (CC0), cycled with suffixes to
 reach N; times, tracks, affiliations and the notes (600-1000 words each) are
@@ -339,7 +343,20 @@ def tracks_page(talks: list[Talk]) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(outdir: Path, n: int, flavour: str, seed: int = 2013, navcache: bool = False) -> None:
+NOSIDEBAR_LAYOUT = """\
+{% extends "!layout.html" %}
+{% block navigation %}{% endblock %}
+"""
+
+
+def generate(
+    outdir: Path,
+    n: int,
+    flavour: str,
+    seed: int = 2013,
+    navcache: bool = False,
+    nosidebar: bool = False,
+) -> None:
     """Write the site; ``navcache`` adds ``conference.navcache`` to plain."""
     talks = make_talks(n, seed)
     if outdir.exists():
@@ -368,6 +385,10 @@ def generate(outdir: Path, n: int, flavour: str, seed: int = 2013, navcache: boo
             (outdir / day / "index.rst").write_text(day_page_plain(talks, day), encoding="utf-8")
         for t in talks:
             (outdir / f"{t.docname}.rst").write_text(talk_page_plain(t), encoding="utf-8")
+    if nosidebar:
+        (outdir / "_templates").mkdir()
+        (outdir / "_templates" / "layout.html").write_text(NOSIDEBAR_LAYOUT, encoding="utf-8")
+        conf += 'templates_path = ["_templates"]\n'
     (outdir / "conf.py").write_text(conf, encoding="utf-8")
 
 
@@ -382,8 +403,13 @@ def main() -> None:
         action="store_true",
         help="plain flavour only: load conference.navcache (the cache alone)",
     )
+    parser.add_argument(
+        "--nosidebar",
+        action="store_true",
+        help="empty the theme's navigation block (the floor of a sidebar cache)",
+    )
     args = parser.parse_args()
-    generate(args.outdir, args.n, args.flavour, args.seed, args.navcache)
+    generate(args.outdir, args.n, args.flavour, args.seed, args.navcache, args.nosidebar)
 
 
 if __name__ == "__main__":

@@ -40,11 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 FLAVOURS = {
-    # name: (generator flavour, plain site loads conference.navcache, -D options)
-    "plain": ("plain", False, []),
-    "plain-cache": ("plain", True, []),
-    "ext": ("extension", False, []),
-    "ext-nocache": ("extension", False, ["-D", "conference_nav_cache=0"]),
+    # name: (generator flavour, plain site loads conference.navcache, no sidebar, -D options)
+    "plain": ("plain", False, False, []),
+    "plain-cache": ("plain", True, False, []),
+    "floor": ("plain", False, True, []),
+    "ext": ("extension", False, False, []),
+    "ext-nocache": ("extension", False, False, ["-D", "conference_nav_cache=0"]),
 }
 
 
@@ -85,11 +86,11 @@ def make_sources(work: Path, n: int, flavours: list[str]) -> dict[str, Path]:
     """Generate each flavour's sources once; builds never write into them."""
     sources: dict[str, Path] = {}
     for name in flavours:
-        kind, navcache, _ = FLAVOURS[name]
-        key = f"{kind}-navcache" if navcache else kind
+        kind, navcache, nosidebar, _ = FLAVOURS[name]
+        key = kind + ("-navcache" if navcache else "") + ("-nosidebar" if nosidebar else "")
         src = work / f"src-{key}-{n}"
         if not src.exists():
-            generate.generate(src, n, kind, navcache=navcache)
+            generate.generate(src, n, kind, navcache=navcache, nosidebar=nosidebar)
         sources[name] = src
     return sources
 
@@ -112,7 +113,7 @@ def clean_builds(
             order = variants[run % len(variants) :] + variants[: run % len(variants)]
             for flavour, job in order:
                 out = work / f"out-{flavour}-{n}-j{job}-{run}"
-                opts = [*FLAVOURS[flavour][2], "-j", job]
+                opts = [*FLAVOURS[flavour][3], "-j", job]
                 r = sphinx_build(sources[flavour], out, *opts)
                 results[(flavour, job)].append(r)
                 print(
@@ -253,9 +254,9 @@ SHARES = {
 
 def profile(work: Path, n: int, flavour: str) -> None:
     """One profiled build (in-process, -j 1); shares of the total time."""
-    kind, navcache, options = FLAVOURS[flavour]
+    kind, navcache, nosidebar, options = FLAVOURS[flavour]
     src = work / f"src-profile-{flavour}-{n}"
-    generate.generate(src, n, kind, navcache=navcache)
+    generate.generate(src, n, kind, navcache=navcache, nosidebar=nosidebar)
     out = work / f"out-profile-{n}"
     prof = work / "build.prof"
     cmd = ["-m", "sphinx", "-b", "html", "-q", *options, str(src), str(out)]
