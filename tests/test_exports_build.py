@@ -19,7 +19,7 @@ from frabschema import validate_schedule_xml
 from icalendar import Calendar
 from sphinx.testing.util import SphinxTestApp
 
-from conference.exporters import export_path
+from conference.exporters import bundle, export_path
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-exports"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -188,6 +188,47 @@ def test_incremental_edit_rewrites_the_exports(make_app: MakeApp, tmp_path: Path
     clean = copy_root(tmp_path, "clean")
     edit(clean / "friday/messaging-at-scale-at-instagram.rst", "10:50-11:20", "11:30-12:10")
     assert after == exports(build(make_app, clean))
+
+
+def test_an_export_is_made_again_only_when_its_inputs_change(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One talk moves: its calendar is made again, the other talks' are kept as they are.
+
+    A file changed on disk, or a new ``SOURCE_DATE_EPOCH``, makes it again.
+    """
+    made: list[str] = []
+    real = bundle.talk_calendar
+
+    def counting(info: Any, talk: Any, *args: Any, **kwargs: Any) -> bytes:
+        made.append(talk.id)
+        return real(info, talk, *args, **kwargs)
+
+    monkeypatch.setattr(bundle, "talk_calendar", counting)
+    srcdir = copy_root(tmp_path)
+    outdir = build(make_app, srcdir)
+    assert sorted(made) == sorted(TALKS)
+    first = exports(outdir)
+
+    made.clear()
+    edit(srcdir / "friday/messaging-at-scale-at-instagram.rst", "10:50-11:20", "11:30-12:10")
+    after = exports(build(make_app, srcdir))
+    assert made == ["messaging-at-scale-at-instagram"]
+    assert {path for path in first if first[path] != after[path]} == {
+        "schedule.ics", "schedule.json", "schedule.xml", "calendar/friday.ics",
+        "calendar/messaging-at-scale-at-instagram.ics"}
+
+    made.clear()
+    tampered = outdir / "calendar/opening-keynote.ics"
+    tampered.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    build(make_app, srcdir)
+    assert made == ["opening-keynote"]
+    assert exports(outdir) == after
+
+    made.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1363564800")
+    build(make_app, srcdir)
+    assert sorted(made) == sorted(TALKS)
 
 
 def test_renamed_talk_loses_its_old_calendar(make_app: MakeApp, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from .config import conference_info
 from .domain import ConferenceDomain
 from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
 from .exporters.bundle import FileMaker
+from .exportmemo import ExportMemo
 from .model import Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
@@ -51,8 +52,9 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     Only after a successful build by an HTML-family builder (by name: epub's
     format is html too, but an e-book cannot offer calendar files) of a
     project with ``conference_days``; without them, the exports an earlier
-    build wrote are removed, as a clean build has none. A file is written
-    only when its bytes change, so a no-op rebuild leaves every mtime alone.
+    build wrote are removed, as a clean build has none. A file is made again
+    only when its inputs changed (``exportmemo``), and written only when its
+    bytes change, so a no-op rebuild leaves every mtime alone.
 
     An export never ends a build: a file that cannot be made or written is a
     located ``conference.export`` warning, and every other file is written.
@@ -85,18 +87,20 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
         except ValueError as exc:
             logger.warning("day %r gets no calendar file: %s", day, exc, type="conference",
                            subtype="export", location=where)
-    makers = exporters.schedule_makers(
-        info,
-        talks,
-        talk_url_for(app.builder),
-        # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
-        stamp=exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH")),
-        language=app.config.language or "en",
-    )
+    talk_url = talk_url_for(app.builder)
+    # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
+    stamp = exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
+    language = app.config.language or "en"
+    makers = exporters.schedule_makers(info, talks, talk_url, stamp=stamp, language=language)
+    memo = ExportMemo(app, info, (stamp, language))
     changed: list[str] = []
     kept: set[Path] = set()
     for path, (make, held) in makers.items():
-        data = _make(path, where, make, held)
+        digest = memo.digest(path, held, talk_url)
+        if memo.unchanged(outdir, path, digest):
+            kept.add(outdir / path)
+            continue
+        data, complete = _make(path, where, make, held)
         if data is None:
             continue
         try:
@@ -106,6 +110,10 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
             _export_warning(f"{path} not written: {exc}", held, where)
             continue
         kept.add(outdir / path)
+        if complete:
+            # A file made without some talks warns again in the next build.
+            memo.record(path, digest, data)
+    memo.save()
     removed = _prune_calendars(outdir / CALENDAR_DIR, kept, where)
     logger.info(
         "schedule exports: %d written, %d unchanged, %d removed",
@@ -115,8 +123,10 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     )
 
 
-def _make(path: str, where: str, make: FileMaker, held: tuple[Talk, ...]) -> bytes | None:
-    """The bytes of one export, without the talks its writer fails on.
+def _make(
+    path: str, where: str, make: FileMaker, held: tuple[Talk, ...]
+) -> tuple[bytes | None, bool]:
+    """The bytes of one export, without the talks its writer fails on; and whether all are in.
 
     A writer that fails is run on each talk alone to find the ones it cannot
     take; each is a warning at its own directive, and the file is made from
@@ -124,12 +134,12 @@ def _make(path: str, where: str, make: FileMaker, held: tuple[Talk, ...]) -> byt
     """
     # Any exception: whatever a writer trips over, the build must go on.
     try:
-        return make(held)
+        return make(held), True
     except Exception as exc:
         failure: Exception = exc
     if len(held) < 2:
         _export_warning(f"{path} not written: {failure!r}", held, where)
-        return None
+        return None, False
     culprits = {talk: error for talk in held if (error := _failure(make, talk)) is not None}
     for talk, error in culprits.items():
         logger.warning("talk %r left out of %s: %r", talk.id, path, error,
@@ -137,11 +147,11 @@ def _make(path: str, where: str, make: FileMaker, held: tuple[Talk, ...]) -> byt
                        subtype="export")
     if culprits:
         try:
-            return make(tuple(talk for talk in held if talk not in culprits))
+            return make(tuple(talk for talk in held if talk not in culprits)), False
         except Exception as exc:
             failure = exc
     _export_warning(f"{path} not written: {failure!r}", held, where)
-    return None
+    return None, False
 
 
 def _failure(make: FileMaker, talk: Talk) -> Exception | None:
