@@ -197,9 +197,11 @@ def incremental(work: Path, n: int, check: bool) -> None:
         page.write_text(text.replace(f":time: {talk.time}", ":time: 07:00-07:30"), "utf-8")
 
     rows = []
+    rewritten_by: dict[str, set[str]] = {}
+    times: dict[str, float] = {}
     for label, change in [
         ("notes-only edit of one talk", notes_edit),
-        (":time: change that reorders a day", time_edit),
+        (REORDER, time_edit),
         ("no-op rebuild", None),
     ]:
         time.sleep(1.1)  # a new mtime, whatever the filesystem's resolution
@@ -209,13 +211,16 @@ def incremental(work: Path, n: int, check: bool) -> None:
         r = sphinx_build(src, out, quiet=False)
         after = output_mtimes(out)
         # genindex.html and search.html are written by every build: not counted
-        rewritten = sum(
-            1 for k, v in after.items() if before.get(k) != v and k not in ALWAYS_WRITTEN
-        )
+        rewritten_by[label] = {
+            k for k, v in after.items() if before.get(k) != v and k not in ALWAYS_WRITTEN
+        }
+        times[label] = r["wall"]
         read = log_docs(r["stdout"], "reading sources")
         written = log_docs(r["stdout"], "writing output")
-        rows.append([label, f"{r['wall']:.1f}", len(read), len(written), rewritten])
-        print(f"  {label}: {r['wall']:.1f} s, read {len(read)}, rewrote {rewritten} pages")
+        rows.append([label, f"{r['wall']:.1f}", len(read), len(written),
+                     len(rewritten_by[label])])
+        print(f"  {label}: {r['wall']:.1f} s, read {len(read)}, "
+              f"rewrote {len(rewritten_by[label])} pages")
     print()
     print(f"Incremental builds, extension flavour, N={n}, -j 1 (clean: {clean['wall']:.1f} s)")
     print()
@@ -225,17 +230,32 @@ def incremental(work: Path, n: int, check: bool) -> None:
     print(fmt_row(["---"] * 5))
     for row in rows:
         print(fmt_row(row))
+    day_pages = {p for p in output_mtimes(out) if p.startswith(f"{talk.day}/")}
+    others = sorted(rewritten_by[REORDER] - day_pages)
+    print()
+    print(f"reorder: {len(rewritten_by[REORDER])} pages rewritten; {talk.day} has "
+          f"{len(day_pages)} pages; rewritten outside it: {len(others)} {others[:12]}")
     if check:
         fresh = sphinx_build(src, work / f"out-incremental-{n}-clean")
-        a, b = html_pages(out), html_pages(Path(work / f"out-incremental-{n}-clean"))
+        a, b = output_files(out), output_files(Path(work / f"out-incremental-{n}-clean"))
         differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
         print()
         print(f"incremental output vs a clean build of the same sources ({fresh['wall']:.1f} s):")
-        print(f"{len(differ)} of {len(a)} HTML files differ {differ[:5]}")
+        print(f"{len(differ)} of {len(a)} files differ {differ[:5]}")
+        print(f"reorder / clean: {times[REORDER]:.1f} / {fresh['wall']:.1f} s = "
+              f"{times[REORDER] / fresh['wall']:.2f}x")
 
 
-def html_pages(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+REORDER = ":time: change that reorders a day"
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    """Every output file but Sphinx's doctree cache, by relative path."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and ".doctrees" not in p.relative_to(out).parts
+    }
 
 
 SHARES = {
