@@ -411,16 +411,7 @@ def test_talk_page_screenshot(driver, base, console) -> None:
 
 
 def test_no_page_logs_a_console_error(driver, base, console, server) -> None:
-    for page in (
-        "index.html",
-        "friday/index.html",
-        TALK,
-        "presenters.html",
-        "tracks.html",
-        "genindex.html",
-        "pycon2012/keynote-paul-graham.html",
-        "search.html?q=celery",
-    ):
+    for page in SITE_PAGES:
         open_page(driver, console, urljoin(base, page))
     # Every page opened by this module's tests, this one's included.
     assert console == []
