@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "_ext"))
@@ -38,5 +39,21 @@ def html():
 
     def load(app, page: str) -> BeautifulSoup:
         return parse_html(Path(app.outdir) / page)
+
+    return load
+
+
+@pytest.fixture(scope="module")
+def page(site: SphinxTestApp):
+    """``page("friday/index.html")`` -> that page of the module's ``site`` build, parsed once.
+
+    For the modules whose ``site`` fixture is one build that their tests share.
+    """
+    cache: dict[str, BeautifulSoup] = {}
+
+    def load(name: str) -> BeautifulSoup:
+        if name not in cache:
+            cache[name] = parse_html(Path(site.outdir) / name)
+        return cache[name]
 
     return load

@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -439,9 +439,33 @@ def snapshot(outdir: Path) -> dict[str, bytes]:
     return files
 
 
-def differences(incremental: Path, clean: Path, limit: int = 30) -> list[str]:
-    """What differs between two output directories: missing, extra and changed files."""
-    got, want = snapshot(incremental), snapshot(clean)
+def search_index(data: bytes) -> dict[str, Any]:
+    """The object in ``searchindex.js`` (``Search.setIndex({...})``); ValueError if none."""
+    text = data.decode("utf-8")
+    prefix, suffix = "Search.setIndex(", ")"
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        raise ValueError(f"not a search index: {text[:40]!r} ... {text[-40:]!r}")
+    return json.loads(text[len(prefix):-len(suffix)])
+
+
+def readable(name: str, data: bytes) -> str:
+    """A file's text for a diff: ``searchindex.js``, one line of JSON, indented."""
+    if name == "searchindex.js":
+        try:
+            return json.dumps(search_index(data), indent=1, sort_keys=True)
+        except ValueError:
+            pass  # not an index (that is the difference): show it as it is
+    return data.decode("utf-8", "replace")
+
+
+def compare(got: Mapping[str, bytes], want: Mapping[str, bytes], limit: int = 40) -> list[str]:
+    """What differs between two snapshots: missing, extra and changed files.
+
+    ``got`` is the incremental build's, ``want`` the clean one's. The one
+    comparison of ``make fuzz`` and of ``tests/test_incremental.py``, so that
+    both judge (and report) incremental output the same way; a changed file is
+    shown as the first ``limit`` lines of a diff.
+    """
     problems = []
     if extra := sorted(got.keys() - want.keys()):
         problems.append(f"only in the incremental build: {extra}")
@@ -451,12 +475,16 @@ def differences(incremental: Path, clean: Path, limit: int = 30) -> list[str]:
         if got[name] == want[name]:
             continue
         diff = difflib.unified_diff(
-            want[name].decode("utf-8", "replace").splitlines(),
-            got[name].decode("utf-8", "replace").splitlines(),
-            f"clean/{name}", f"incremental/{name}", n=0, lineterm="",
+            readable(name, want[name]).splitlines(), readable(name, got[name]).splitlines(),
+            f"clean/{name}", f"incremental/{name}", n=1, lineterm="",
         )
         problems.append("\n".join(list(diff)[:limit]))
     return problems
+
+
+def differences(incremental: Path, clean: Path) -> list[str]:
+    """What differs between two output directories, as :func:`snapshot` sees them."""
+    return compare(snapshot(incremental), snapshot(clean))
 
 
 @dataclasses.dataclass

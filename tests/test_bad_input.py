@@ -31,7 +31,7 @@ import pytest
 import sphinx
 from bs4 import BeautifulSoup
 from icalendar import Calendar
-from sphinx.testing.util import SphinxTestApp
+from inprocess import build_once
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 HOSTILE = ROOTS / "test-hostile"
@@ -208,15 +208,7 @@ def built(tmp_path_factory):
     """The hostile root built once to HTML, shared by the tests that only read it."""
     srcdir = tmp_path_factory.mktemp("hostile") / "src"
     shutil.copytree(HOSTILE, srcdir)
-    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True, status=StringIO(),
-                        warning=StringIO())
-    try:
-        app.build()
-    finally:
-        # Now, not at the end of the module: a live app keeps docutils'
-        # registrations, and every later app would warn about them.
-        app.cleanup()
-    return app
+    return build_once(srcdir=srcdir, freshenv=True, status=StringIO(), warning=StringIO())
 
 
 def pages(app) -> list[Path]:

@@ -212,6 +212,21 @@ def open_page(driver, console: list[str], url: str) -> None:
     drain(driver, console)
 
 
+def search_summary(driver):
+    """The search page's summary, once the search has run and written it."""
+    from selenium.webdriver.common.by import By
+
+    return wait(
+        driver,
+        lambda d: next(
+            (e for e in d.find_elements(By.CSS_SELECTOR, "#search-results .search-summary")
+             if e.text.strip()),
+            False,
+        ),
+        "the search never finished",
+    )
+
+
 def path_of(url: str, base: str) -> str:
     """The site-relative path of a URL on the test server, without query or fragment."""
     assert url.startswith(base), url
@@ -289,15 +304,7 @@ def test_search_finds_a_talk_by_a_word_of_its_notes(driver, base, console, outdi
     assert "Thoonk" in article.get_text()
 
     open_page(driver, console, base + "search.html?q=Thoonk")
-    summary = wait(
-        driver,
-        lambda d: next(
-            (e for e in d.find_elements(By.CSS_SELECTOR, "#search-results .search-summary")
-             if e.text.strip()),
-            False,
-        ),
-        "the search never finished",
-    )
+    summary = search_summary(driver)
     results = driver.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")
     found = [path_of(link.get_attribute("href"), base) for link in results]
     assert "friday/making-disqus-realtime.html" in found, summary.text
@@ -310,14 +317,7 @@ def test_search_finds_a_talk_by_a_word_of_its_notes(driver, base, console, outdi
     drain(driver, console)
 
     open_page(driver, console, base + "search.html?q=Zyzzogeton")
-    summary = wait(
-        driver,
-        lambda d: next(
-            (e for e in d.find_elements(By.CSS_SELECTOR, "#search-results .search-summary")
-             if e.text.strip()),
-            False,
-        ),
-    )
+    search_summary(driver)
     assert driver.find_elements(By.CSS_SELECTOR, "#search-results ul.search li") == []
 
 
@@ -411,16 +411,7 @@ def test_talk_page_screenshot(driver, base, console) -> None:
 
 
 def test_no_page_logs_a_console_error(driver, base, console, server) -> None:
-    for page in (
-        "index.html",
-        "friday/index.html",
-        TALK,
-        "presenters.html",
-        "tracks.html",
-        "genindex.html",
-        "pycon2012/keynote-paul-graham.html",
-        "search.html?q=celery",
-    ):
+    for page in SITE_PAGES:
         open_page(driver, console, urljoin(base, page))
     # Every page opened by this module's tests, this one's included.
     assert console == []
@@ -552,16 +543,13 @@ def test_axe_finds_no_critical_or_serious_violation(
 ) -> None:
     """axe-core, as bundled by ``axe-selenium-python`` (nothing is fetched)."""
     from axe_selenium_python import Axe
-    from selenium.webdriver.common.by import By
 
     found = []
     with window_width(driver, width):
         for site, page in AXE_PAGES:
             open_page(driver, console, urljoin(base if site == "site" else grid_base, page))
             if "search.html" in page:
-                wait(driver, lambda d: any(
-                    e.text.strip() for e in d.find_elements(
-                        By.CSS_SELECTOR, "#search-results .search-summary")))
+                search_summary(driver)
             axe = Axe(driver)
             axe.inject()
             results = axe.run()

@@ -149,6 +149,18 @@ def text_schedule(outdir: Path, builder: str) -> list[Row]:
     return rows
 
 
+def source_fields(source: str, start: str, end: str, field: str,
+                  plain: Callable[[str], str]) -> dict[str, str]:
+    """The talk's header fields in a print format's source: name -> plain text of the value.
+
+    The header is the block from ``start`` (the talk's heading) to the next
+    ``end``; ``field`` matches one field, its name and its value as groups.
+    """
+    begin = source.index(start)
+    block = source[begin : source.index(end, begin)]
+    return {plain(name): plain(value) for name, value in re.findall(field, block, re.M | re.S)}
+
+
 # --- LaTeX ---------------------------------------------------------------------------------
 
 LATEX_TEXT = {
@@ -227,13 +239,8 @@ def man_source(outdir: Path) -> str:
 
 
 def man_fields(outdir: Path, builder: str) -> dict[str, str]:
-    source = man_source(outdir)
-    start = source.index(f".SS {TALK_TITLE}\n")
-    block = source[start : source.index(".UNINDENT", start)]
-    return {
-        man_plain(name): man_plain(value)
-        for name, value in re.findall(r"^\.TP\n\.B ([^\n]*)\n(.*?)(?=^\.TP|\Z)", block, re.M | re.S)
-    }
+    return source_fields(man_source(outdir), f".SS {TALK_TITLE}\n", ".UNINDENT",
+                         r"^\.TP\n\.B ([^\n]*)\n(.*?)(?=^\.TP|\Z)", man_plain)
 
 
 def man_schedule(outdir: Path, builder: str) -> list[Row]:
@@ -261,13 +268,8 @@ def texinfo_source(outdir: Path) -> str:
 
 
 def texinfo_fields(outdir: Path, builder: str) -> dict[str, str]:
-    source = texinfo_source(outdir)
-    start = source.index(f"@section {TALK_TITLE}\n")
-    block = source[start : source.index("@menu", start)]
-    return {
-        name: texinfo_plain(value)
-        for name, value in re.findall(r"^@\*([^\n:]+): \n(.*?)\n\n", block, re.M | re.S)
-    }
+    return source_fields(texinfo_source(outdir), f"@section {TALK_TITLE}\n", "@menu",
+                         r"^@\*([^\n:]+): \n(.*?)\n\n", texinfo_plain)
 
 
 def texinfo_schedule(outdir: Path, builder: str) -> list[Row]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sphinx
+from inprocess import build_once
 from sphinx.errors import VersionRequirementError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
@@ -39,7 +40,7 @@ def build(
     srcdir = tmp_path / "src"
     shutil.copytree(ROOTS / "test-schedule", srcdir)
     warnings = StringIO()
-    app = SphinxTestApp(
+    app = build_once(
         buildername,
         srcdir=srcdir,
         builddir=tmp_path / "build",
@@ -47,10 +48,6 @@ def build(
         status=StringIO(),
         warning=warnings,
     )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
     return app, warnings.getvalue()
 
 

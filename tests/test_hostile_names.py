@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
+from inprocess import build_once
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 from test_bad_input import Warned, warnings_of
@@ -51,13 +52,8 @@ def copy_root(dest: Path) -> Path:
 
 
 def build(srcdir: Path, parallel: int = 0, **overrides: object) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, status=StringIO(), warning=StringIO(),
-                        confoverrides=overrides, parallel=parallel)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once(srcdir=srcdir, status=StringIO(), warning=StringIO(),
+                      confoverrides=overrides, parallel=parallel)
 
 
 @pytest.fixture(scope="module")

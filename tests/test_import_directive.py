@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
+from inprocess import build_once
 from sphinx.testing.util import SphinxTestApp
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -30,13 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The root built once to HTML, shared by the tests that only read it."""
     source = tmp_path_factory.mktemp("program") / "src"
     shutil.copytree(Path(__file__).resolve().parent / "roots" / "test-program-talks", source)
-    app = SphinxTestApp("html", srcdir=source, freshenv=True, status=StringIO(),
-                        warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()  # now: a live app keeps docutils' registrations
-    return app
+    return build_once(srcdir=source, freshenv=True, status=StringIO(), warning=StringIO())
 
 
 def _events(app: SphinxTestApp) -> dict[str, dict[str, Any]]:

@@ -19,15 +19,12 @@ builder writes a page's file whenever it writes the page, and only then.
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import shutil
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import editgrammar
 import pytest
@@ -86,40 +83,14 @@ def pages(names: set[str] | dict[str, object]) -> set[str]:
     return {name for name in names if name.endswith(".html") and name not in ALWAYS_WRITTEN}
 
 
-def search_index(data: bytes) -> dict[str, Any]:
-    """The object in ``searchindex.js`` (``Search.setIndex({...})``)."""
-    text = data.decode("utf-8")
-    prefix, suffix = "Search.setIndex(", ")"
-    assert text.startswith(prefix), text[:40]
-    assert text.endswith(suffix), text[-40:]
-    return json.loads(text[len(prefix):-len(suffix)])
-
-
 def assert_same_output(incremental: Path, clean: Path) -> None:
     """Same set of files, same bytes; on failure, say which and show a diff.
 
-    ``searchindex.js`` is one line of JSON: its diff shows it indented.
+    Every file counts, ``.buildinfo.bak`` too, and an ``.epub`` as a whole
+    (this module's :func:`snapshot`, not ``editgrammar.snapshot``); the
+    comparison itself is ``make fuzz``'s.
     """
-    got, want = snapshot(incremental), snapshot(clean)
-    problems = []
-    if extra := sorted(got.keys() - want.keys()):
-        problems.append(f"only in the incremental build: {extra}")
-    if missing := sorted(want.keys() - got.keys()):
-        problems.append(f"only in the clean build: {missing}")
-    for name in sorted(got.keys() & want.keys()):
-        if got[name] == want[name]:
-            continue
-        if name == "searchindex.js":
-            got_text, want_text = (json.dumps(search_index(data), indent=1, sort_keys=True)
-                                   for data in (got[name], want[name]))
-        else:
-            got_text, want_text = (data.decode("utf-8", "replace")
-                                   for data in (got[name], want[name]))
-        diff = difflib.unified_diff(
-            want_text.splitlines(), got_text.splitlines(),
-            f"clean/{name}", f"incremental/{name}", n=1, lineterm="",
-        )
-        problems.append("\n".join(list(diff)[:40]))
+    problems = editgrammar.compare(snapshot(incremental), snapshot(clean))
     assert not problems, "\n\n".join(problems)
 
 
@@ -388,7 +359,7 @@ def test_no_op_rebuild_writes_nothing(make_app: MakeApp, tmp_path: Path, src: Pa
     index_before = (outdir / "searchindex.js").read_bytes()
     app = build(make_app, src, tmp_path / "A")
     assert "0 added, 0 changed, 0 removed" in app.status.getvalue()
-    assert search_index(index_before)["indexentries"]
+    assert editgrammar.search_index(index_before)["indexentries"]
     assert (outdir / "searchindex.js").read_bytes() == index_before
     written = rewritten(before, outdir)
     assert pages(before)
@@ -439,7 +410,7 @@ def test_search_index_of_plain_sphinx_differs_after_incremental_build(
     outdir, clean = build_bare_project(make_app, tmp_path, [])
     got_bytes, want_bytes = ((path / "searchindex.js").read_bytes() for path in (outdir, clean))
     assert got_bytes != want_bytes
-    got, want = search_index(got_bytes), search_index(want_bytes)
+    got, want = editgrammar.search_index(got_bytes), editgrammar.search_index(want_bytes)
     # sphinx-doc/sphinx#12599: one.html was not rewritten, its entries are lost.
     assert set(want["indexentries"]) == {"beta", "shared"}
     assert len(want["indexentries"]["shared"]) == 2
@@ -465,7 +436,7 @@ def test_search_index_repaired_by_conference_searchindex(
     # And the project tests what plain Sphinx loses (see the test above): one's
     # entries come first, as one sorts first, with their "main" flag; and "Beta"
     # (index-1) comes before "beta" (index-0), as Sphinx sorts a page's entries.
-    index = search_index(got)
+    index = editgrammar.search_index(got)
     one, two = (index["docnames"].index(name) for name in ("one", "two"))
     assert index["indexentries"]["shared"] == [[one, "index-1", True], [two, "index-0", False]]
     assert index["indexentries"]["beta"] == [[one, "index-1", False], [one, "index-0", False]]

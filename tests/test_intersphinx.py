@@ -22,6 +22,7 @@ from urllib.parse import urldefrag
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from inprocess import build_once, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,27 +30,15 @@ ROOTS = Path(__file__).resolve().parent / "roots"
 BASE = "https://pycon2013.example.org/"
 INSTAGRAM = "messaging-at-scale-at-instagram"
 INSTAGRAM_URL = f"{BASE}friday/{INSTAGRAM}.html#{INSTAGRAM}"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def build(srcdir: Path, builddir: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir, freshenv=True, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
-def warnings_of(app: SphinxTestApp) -> str:
-    return ANSI.sub("", app.warning.getvalue())
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The notes site, as ``make html`` builds it."""
-    app = build(REPO, tmp_path_factory.mktemp("site"), warningiserror=True,
-                confoverrides={"nitpicky": True})
+    app = build_once(srcdir=REPO, builddir=tmp_path_factory.mktemp("site"), freshenv=True,
+                     warningiserror=True, confoverrides={"nitpicky": True})
     assert app.statuscode == 0, warnings_of(app)
     return app
 
@@ -77,10 +66,11 @@ def title_of(site: SphinxTestApp):
 
 
 def consumer(name: str, tmp_path_factory, mapping, **kwargs) -> SphinxTestApp:
-    return build(ROOTS / f"test-consumer-{name}", tmp_path_factory.mktemp(name),
-                 warningiserror=True,
-                 confoverrides={"intersphinx_mapping": dict(mapping), "nitpicky": True},
-                 **kwargs)
+    return build_once(srcdir=ROOTS / f"test-consumer-{name}",
+                      builddir=tmp_path_factory.mktemp(name), freshenv=True,
+                      warningiserror=True,
+                      confoverrides={"intersphinx_mapping": dict(mapping), "nitpicky": True},
+                      **kwargs)
 
 
 def link(app: SphinxTestApp, marker: str) -> Tag:
@@ -225,7 +215,8 @@ def test_unknown_prefixed_talk_id_warns_as_ref_talk(tmp_path: Path, mapping) -> 
     srcdir = tmp_path / "src"
     shutil.copytree(ROOTS / "test-consumer-ext", srcdir)
     (srcdir / "unknown.rst").write_text(UNKNOWN, encoding="utf-8")
-    app = build(srcdir, tmp_path / "build", confoverrides={"intersphinx_mapping": dict(mapping)})
+    app = build_once(srcdir=srcdir, builddir=tmp_path / "build", freshenv=True,
+                     confoverrides={"intersphinx_mapping": dict(mapping)})
     warnings = [w for w in warnings_of(app).splitlines() if "WARNING" in w]
     assert len(warnings) == 1, warnings
     assert re.search(r"unknown\.rst:6: WARNING: .*no-such-talk.*\[ref\.talk\]", warnings[0])

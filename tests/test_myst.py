@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
+from editgrammar import search_index
 from test_bad_input import warnings_of
 from test_incremental import (
     MakeApp,
@@ -31,7 +32,6 @@ from test_incremental import (
     build,
     clean_build_of,
     replace,
-    search_index,
     snapshot,
     write,
 )

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils.core import publish_doctree
 from docutils.nodes import make_id, section, title
-from sphinx.testing.util import SphinxTestApp
+from inprocess import build_once
 
 from conference import newtalk as new_talk
 from conference.domain import ConferenceDomain
@@ -309,12 +309,8 @@ def test_pages_from_both_templates_build_without_warnings(tmp_path: Path) -> Non
     warnings = StringIO()
     # The sample abstract and notes are left in (and checked below): they are
     # placeholder warnings by design (conference.placeholder), nothing else may warn.
-    app = SphinxTestApp("html", srcdir=srcdir, status=StringIO(), warning=warnings,
-                        confoverrides={"suppress_warnings": ["conference.placeholder"]})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_once(srcdir=srcdir, status=StringIO(), warning=warnings,
+                     confoverrides={"suppress_warnings": ["conference.placeholder"]})
     assert warnings.getvalue() == ""
     talks = ConferenceDomain.of(app.env).talks_by_doc
     for docname, (title_text, presenter) in pages.items():

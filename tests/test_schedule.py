@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urldefrag, urljoin
+from pathlib import Path
+from urllib.parse import urldefrag
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from inprocess import build_once, page_of, squash
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-schedule"
@@ -50,19 +50,10 @@ SECOND_TITLES = [row[1] for row in SECOND_DAY]
 # -- helpers ---------------------------------------------------------------------
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def main(soup: BeautifulSoup) -> Tag:
     body = soup.select_one("[role=main]") or soup.body
     assert body is not None
     return body
-
-
-def page_of(href: str, base: str) -> str:
-    url = urldefrag(href).url
-    return unquote(str(PurePosixPath(urljoin(base, url)))) if url else base
 
 
 def field(header: Tag, label: str) -> str | None:
@@ -95,30 +86,10 @@ def assert_in_order(text: str, items: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The HTML build, with warnings as errors and -n."""
-    app = SphinxTestApp("html", srcdir=ROOT, builddir=tmp_path_factory.mktemp("schedule"),
-                        freshenv=True, warningiserror=True, confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        # Only the output is needed from here on; release Sphinx's global state so
-        # that the builds of the other tests start from a clean slate.
-        app.cleanup()
-    yield app
-
-
-@pytest.fixture(scope="module")
-def page(site: SphinxTestApp):
-    cache: dict[str, BeautifulSoup] = {}
-
-    def load(name: str) -> BeautifulSoup:
-        if name not in cache:
-            path = Path(site.outdir) / name
-            cache[name] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        return cache[name]
-
-    return load
+    return build_once(srcdir=ROOT, builddir=tmp_path_factory.mktemp("schedule"), freshenv=True,
+                      warningiserror=True, confoverrides={"nitpicky": True})
 
 
 def test_builds_without_warnings(site: SphinxTestApp) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from inprocess import build_once
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,22 +96,10 @@ def from_2012(talk: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The real site, built once for this module with warnings as errors and -n."""
-    app = SphinxTestApp(
-        "html",
-        srcdir=REPO,
-        builddir=tmp_path_factory.mktemp("site"),
-        freshenv=True,
-        warningiserror=True,
-        confoverrides={"nitpicky": True},
-    )
-    try:
-        app.build()
-    finally:
-        # Only the output is needed from here on: release Sphinx's global state.
-        app.cleanup()
-    yield app
+    return build_once(srcdir=REPO, builddir=tmp_path_factory.mktemp("site"), freshenv=True,
+                      warningiserror=True, confoverrides={"nitpicky": True})
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,12 @@ import re
 import shutil
 from collections.abc import Iterator
 from io import BytesIO
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urldefrag, urljoin
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from inprocess import build_once, page_of, squash, warnings_of
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
@@ -47,14 +48,9 @@ TRACKS = {
     "IV": {"mobile-application-testing-with-python-and-selenium"},
     "Sponsor Tutorials": {"tutorial-integrating-selenium-and-sauce-labs"},
 }
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 # -- helpers ---------------------------------------------------------------------
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def main(soup: BeautifulSoup) -> Tag:
@@ -63,48 +59,17 @@ def main(soup: BeautifulSoup) -> Tag:
     return body
 
 
-def page_of(href: str, base: str) -> str:
-    url = urldefrag(href).url
-    return unquote(str(PurePosixPath(urljoin(base, url)))) if url else base
-
-
 def talk_href(talk_id: str) -> tuple[str, str]:
     """(page, fragment) a link to the talk must have."""
     page, _ = TALKS[talk_id]
     return f"{page}.html", talk_id
 
 
-def warnings_of(app: SphinxTestApp) -> str:
-    return ANSI.sub("", app.warning.getvalue())
-
-
-def build(srcdir: Path, builddir: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir, freshenv=True, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The root, built once with warnings as errors and -n."""
-    return build(ROOT, tmp_path_factory.mktemp("xref"), warningiserror=True,
-                 confoverrides={"nitpicky": True})
-
-
-@pytest.fixture(scope="module")
-def page(site: SphinxTestApp):
-    cache: dict[str, BeautifulSoup] = {}
-
-    def load(name: str) -> BeautifulSoup:
-        if name not in cache:
-            path = Path(site.outdir) / name
-            cache[name] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        return cache[name]
-
-    return load
+    return build_once(srcdir=ROOT, builddir=tmp_path_factory.mktemp("xref"), freshenv=True,
+                      warningiserror=True, confoverrides={"nitpicky": True})
 
 
 def reference(page, marker: str) -> Tag:
@@ -363,7 +328,8 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     shutil.copytree(ROOT, srcdir)
     (srcdir / "broken.rst").write_text(BROKEN, encoding="utf-8")
     (srcdir / "friday" / "zz-duplicate.rst").write_text(DUPLICATE, encoding="utf-8")
-    app = build(srcdir, srcdir.parent / "build", confoverrides={"nitpicky": False})
+    app = build_once(srcdir=srcdir, builddir=srcdir.parent / "build", freshenv=True,
+                     confoverrides={"nitpicky": False})
     assert app.config.nitpicky is False
     return app
 
@@ -388,8 +354,8 @@ def test_unknown_talk_warning_is_ref_talk_and_can_be_suppressed(tmp_path: Path) 
     srcdir = tmp_path / "src"
     shutil.copytree(ROOT, srcdir)
     (srcdir / "broken.rst").write_text(BROKEN, encoding="utf-8")
-    app = build(srcdir, tmp_path / "build",
-                confoverrides={"suppress_warnings": ["ref.talk", "ref.presenter"]})
+    app = build_once(srcdir=srcdir, builddir=tmp_path / "build", freshenv=True,
+                     confoverrides={"suppress_warnings": ["ref.talk", "ref.presenter"]})
     assert warnings_of(app).strip() == ""
 
 

@@ -18,6 +18,7 @@ imported text round-trips (:func:`normal_text`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 _RST_INLINE: Final = frozenset("\\*`|")
@@ -53,15 +54,23 @@ def rst_line(line: str) -> str:
     return "".join(out)
 
 
-def rst_block(text: str) -> list[str]:
-    """A multi-paragraph text as reStructuredText lines (``""`` between paragraphs)."""
+def _block(text: str, escape_line: Callable[[str], str]) -> list[str]:
+    """``text`` normalised, each line escaped, ``""`` between paragraphs.
+
+    Both syntaxes separate paragraphs the same way; only the escaping differs.
+    """
     lines: list[str] = []
     for paragraph in normal_text(text).split("\n\n"):
         if paragraph:
             if lines:
                 lines.append("")
-            lines.extend(rst_line(line) for line in paragraph.split("\n"))
+            lines.extend(escape_line(line) for line in paragraph.split("\n"))
     return lines
+
+
+def rst_block(text: str) -> list[str]:
+    """A multi-paragraph text as reStructuredText lines (``""`` between paragraphs)."""
+    return _block(text, rst_line)
 
 
 def md_line(line: str) -> str:
@@ -70,16 +79,12 @@ def md_line(line: str) -> str:
 
 
 def md_block(text: str) -> list[str]:
-    """A multi-paragraph text as MyST Markdown lines (``""`` between paragraphs)."""
-    lines: list[str] = []
-    for paragraph in normal_text(text).split("\n\n"):
-        if paragraph:
-            if lines:
-                lines.append("")
-            # A trailing backslash would be a hard line break: none can end a
-            # line, since every backslash is escaped.
-            lines.extend(md_line(line) for line in paragraph.split("\n"))
-    return lines
+    """A multi-paragraph text as MyST Markdown lines (``""`` between paragraphs).
+
+    A trailing backslash would be a hard line break: none can end a line,
+    since every backslash is escaped.
+    """
+    return _block(text, md_line)
 
 
 def unescape(source: str) -> str:

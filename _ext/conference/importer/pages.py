@@ -71,6 +71,31 @@ def _lines(text: str) -> list[str]:
     return [line for line in re.split(r"(?<=\n)", text) if line]
 
 
+def _last_text_line(lines: list[str], start: int) -> int:
+    """The index of the last non-blank line above ``lines[start]``; -1 if none."""
+    cursor = start - 1
+    while cursor >= 0 and not lines[cursor].strip():
+        cursor -= 1
+    return cursor
+
+
+def _cut(lines: list[str], title: tuple[int, int], directive: tuple[int, int],
+         options: list[tuple[str, str, str]]) -> Page:
+    """The page cut into its parts at the title's and the directive's lines (start, end).
+
+    Either syntax finds these line indices its own way; the cut is the same.
+    """
+    (title_start, title_end), (start, end) = title, directive
+    return Page(
+        prefix="".join(lines[:title_start]),
+        title_source="".join(lines[title_start:title_end]),
+        between="".join(lines[title_end:start]),
+        directive_source="".join(lines[start:end]),
+        notes="".join(lines[end:]),
+        options=tuple(options),
+    )
+
+
 # -- reStructuredText -----------------------------------------------------------------
 
 
@@ -123,22 +148,13 @@ def parse_rst(text: str) -> Page | None:
             in_options = False
         end += 1
     # The title: the adornment and text lines just above the directive.
-    cursor = start - 1
-    while cursor >= 0 and not lines[cursor].strip():
-        cursor -= 1
+    cursor = _last_text_line(lines, start)
     title_start = title_end = start
     if cursor >= 1 and _ADORNMENT_RE.fullmatch(lines[cursor]) and lines[cursor - 1].strip():
         title_end, title_start = cursor + 1, cursor - 1
         if title_start >= 1 and lines[title_start - 1] == lines[cursor]:
             title_start -= 1  # an overline
-    return Page(
-        prefix="".join(lines[:title_start]),
-        title_source="".join(lines[title_start:title_end]),
-        between="".join(lines[title_end:start]),
-        directive_source="".join(lines[start:last + 1]),
-        notes="".join(lines[last + 1:]),
-        options=tuple(options),
-    )
+    return _cut(lines, (title_start, title_end), (start, last + 1), options)
 
 
 # -- MyST Markdown --------------------------------------------------------------------
@@ -183,20 +199,11 @@ def parse_md(text: str) -> Page | None:
         if match is None:
             break
         options.append((match.group(1), match.group(2) or "", line))
-    cursor = start - 1
-    while cursor >= 0 and not lines[cursor].strip():
-        cursor -= 1
+    cursor = _last_text_line(lines, start)
     title_start = title_end = start
     if cursor >= 0 and lines[cursor].startswith("# "):
         title_start, title_end = cursor, cursor + 1
-    return Page(
-        prefix="".join(lines[:title_start]),
-        title_source="".join(lines[title_start:title_end]),
-        between="".join(lines[title_end:start]),
-        directive_source="".join(lines[start:end + 1]),
-        notes="".join(lines[end + 1:]),
-        options=tuple((name, value, raw) for name, value, raw in options),
-    )
+    return _cut(lines, (title_start, title_end), (start, end + 1), options)
 
 
 # -- both -------------------------------------------------------------------------------
