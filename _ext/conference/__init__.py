@@ -72,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("talk-description", description.TalkDescriptionDirective)
 
     app.connect("env-before-read-docs", domain.before_reading)
+    app.connect("env-before-read-docs", schedule.defer_view_pages)
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
@@ -101,6 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
     app.setup_extension("conference.searchindex")
+    app.setup_extension("conference.parallelwrite")
 
     return {
         "version": __version__,

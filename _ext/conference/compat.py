@@ -2,7 +2,7 @@
 
 The extension declares ``sphinx>=8.1`` and calls ``app.require_sphinx`` with
 :data:`MINIMUM_SPHINX`, so an older Sphinx stops with its own "needs at least
-Sphinx v8.1" error. Everything else works through public API, except three
+Sphinx v8.1" error. Everything else works through public API, except four
 pieces that reach into Sphinx internals, which may change in any minor
 release. Each is a :class:`Feature` here, with the minor versions its
 internals were verified on: the whole test suite passes there (``make
@@ -26,6 +26,10 @@ give the details):
     ``_title_mapping``, the frozen index's ``envversion``, ``docnames`` and
     ``indexentries``, and the order of ``StandaloneHTMLBuilder.finish``'s
     tasks (``html-collect-pages`` before ``dump_search_index``).
+:data:`PARALLEL_WRITE` (``parallelwrite``)
+    ``Builder._write_parallel`` and ``_write_serial``, ``ParallelTasks``,
+    ``make_chunks``, ``StandaloneHTMLBuilder.images`` and the
+    ``IndexBuilder`` fields that ``feed`` fills.
 :data:`DOCTREE_RELEASE` (``doctrees``)
     ``BuildEnvironment._write_doc_doctree_cache`` and
     ``_pickled_doctree_cache`` (:data:`WRITE_DOCTREE_CACHE`,
@@ -89,6 +93,12 @@ SEARCH_INDEX_REPAIR: Final = Feature(
     "not rewritten and keeps words no page has (sphinx-doc/sphinx#12599), "
     "until the next clean build",
 )
+PARALLEL_WRITE: Final = Feature(
+    "the parallel writer (conference_parallel_write)",
+    frozenset(TESTED_SPHINX),
+    "under -j N the main process resolves and indexes every page itself while "
+    "N - 1 writers render them",
+)
 DOCTREE_RELEASE: Final = Feature(
     "the doctree memory release",
     frozenset(TESTED_SPHINX),
@@ -113,6 +123,8 @@ def _applies(feature: Feature, app: Sphinx) -> bool:
         return bool(app.config.conference_nav_cache) and builder.name == "html"
     if feature is SEARCH_INDEX_REPAIR:
         return isinstance(builder, StandaloneHTMLBuilder) and builder.search
+    if feature is PARALLEL_WRITE:
+        return bool(app.config.conference_parallel_write) and app.parallel > 1
     return True
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urljoin
 
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from . import exporters
 from .config import conference_info
@@ -95,12 +96,19 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     memo = ExportMemo(app, info, (stamp, language))
     changed: list[str] = []
     kept: set[Path] = set()
+    todo: list[tuple[str, FileMaker, tuple[Talk, ...], str]] = []
     for path, (make, held) in makers.items():
         digest = memo.digest(path, held, talk_url)
         if memo.unchanged(outdir, path, digest):
             kept.add(outdir / path)
-            continue
-        data, complete = _make(path, where, make, held)
+        else:
+            todo.append((path, make, held, digest))
+    made = _make_all(app, [(path, make, held) for path, make, held, _digest in todo])
+    for path, make, held, digest in todo:
+        data, complete = made.get(path), True
+        if data is None:
+            # Its writer failed: find the talks to blame, here, in order.
+            data, complete = _make(path, where, make, held)
         if data is None:
             continue
         try:
@@ -121,6 +129,44 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
         len(kept) - len(changed),
         len(removed),
     )
+
+
+#: Below this many files to make, forking writers costs more than it saves.
+PARALLEL_EXPORTS: Final = 64
+
+
+def _make_all(app: Sphinx, todo: list[tuple[str, FileMaker, tuple[Talk, ...]]]
+              ) -> dict[str, bytes | None]:
+    """Each file's bytes, ``None`` where its writer failed; under ``-j N`` in N processes.
+
+    The exports of a 1000-talk site are a thousand calendar files, made after
+    every page is written, by the main process alone. Each file is made from
+    its own talks, so they can be made apart, as Sphinx writes pages: in
+    forked processes (``sphinx.util.parallel``), the bytes sent back. A
+    failure is only marked there and reported by :func:`_make` here, so the
+    warnings come in the same order whatever ``-j`` is.
+    """
+
+    def make_chunk(chunk: list[tuple[str, FileMaker, tuple[Talk, ...]]]
+                   ) -> list[tuple[str, bytes | None]]:
+        made: list[tuple[str, bytes | None]] = []
+        for path, make, held in chunk:
+            # Any exception: reported, with its culprits, by _make.
+            try:
+                made.append((path, make(held)))
+            except Exception:
+                made.append((path, None))
+        return made
+
+    if app.parallel < 2 or len(todo) < PARALLEL_EXPORTS or not parallel_available:
+        return dict(make_chunk(todo))
+    results: dict[str, bytes | None] = {}
+    tasks = ParallelTasks(app.parallel)
+    for first in range(app.parallel):
+        chunk = todo[first::app.parallel]
+        tasks.add_task(make_chunk, chunk, lambda _chunk, made: results.update(made))
+    tasks.join()
+    return results
 
 
 def _make(

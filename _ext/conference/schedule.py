@@ -8,11 +8,13 @@ order we do not control (alphabetical, or arbitrary under ``-j``). So:
 1. Each data-dependent directive renders from the talks known when it runs and
    records a :class:`View`: what it showed, as a digest of exactly the talk
    fields it used.
-2. After all reading (``env-updated``), :func:`refresh_views` re-reads every
-   page whose recorded digest differs from the final data, through the
-   builder's own ``read_doc``, so Sphinx's collectors rebuild the pickled
-   doctree, ``env.tocs``, ``toctree_includes`` and ``files_to_rebuild``. A
-   clean build therefore reads the few index pages twice; talk pages once.
+2. The pages that hold such directives are read last, after every other
+   page (:func:`defer_view_pages`), so they usually see the final talks at
+   once. After all reading (``env-updated``), :func:`refresh_views` re-reads
+   every page whose recorded digest still differs from the final data (a
+   page that lists talks it holds itself), through the builder's own
+   ``read_doc``, so Sphinx's collectors rebuild the pickled doctree,
+   ``env.tocs``, ``toctree_includes`` and ``files_to_rebuild``.
 3. In ``env-get-updated``, :func:`rewrite_outdated` asks the dependency
    model (``dependencies``) for every page whose recorded inputs (views,
    resolved references, navigation) differ from the ones this output last
@@ -28,10 +30,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from weakref import WeakKeyDictionary
 
+from sphinx.locale import __
 from sphinx.util import logging
+from sphinx.util.display import status_iterator
 
 from .config import conference_info
 from .context import context_digests
@@ -157,24 +164,80 @@ def stale_views(env: BuildEnvironment) -> list[str]:
     ]
 
 
+#: A line that starts a data-dependent directive, in reStructuredText (also
+#: inside MyST's ``eval-rst``) or as a MyST fence.
+_VIEW_DIRECTIVE: Final = re.compile(
+    r"^[ \t>]*(?:\.\.[ \t]+(?:schedule|presenters|tracks)[ \t]*::"
+    r"|(?:`{3,}|:{3,})[ \t]*\{(?:schedule|presenters|tracks)\})",
+    re.MULTILINE,
+)
+
+#: The pages :func:`defer_view_pages` took out of Sphinx's reading, per build.
+_deferred: WeakKeyDictionary[BuildEnvironment, list[str]] = WeakKeyDictionary()
+
+
+def _declares_view(env: BuildEnvironment, docname: str) -> bool:
+    """Whether the page's source starts a data-dependent directive on some line."""
+    try:
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _VIEW_DIRECTIVE.search(text) is not None
+
+
+def defer_view_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: leave the pages with views to :func:`refresh_views`.
+
+    Read among the others, a day page renders its schedule from the talks read
+    so far and is read a second time once all are known: on a 1000-talk site
+    the four day pages and the overview were read twice (two seconds). Sphinx
+    lets this event's handlers change the list in place. A page is deferred
+    if it had views when last read or if its source starts one; a page that
+    makes one some other way (an include) is read in its turn, and refreshed
+    as before. Deferred pages are read first thing in ``env-updated``, so
+    under ``-j N`` too they are read once, after every other page; the root
+    page, which Sphinx needs read by then, is moved to the end instead.
+    """
+    known = {docname for docname, _views in ConferenceDomain.of(env).all_views()}
+    views = [doc for doc in docnames if doc in known or _declares_view(env, doc)]
+    root = env.config.root_doc
+    # Sphinx stops before env-updated if the root page was not read: it is
+    # read last instead (which, under -j N, may still need a refresh).
+    deferred = [doc for doc in views if doc != root]
+    for docname in views:
+        docnames.remove(docname)
+    if root in views:
+        docnames.append(root)
+    _deferred[env] = deferred
+
+
+def _read(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Read one page as Sphinx's serial reader does: forget it, then read it."""
+    app.events.emit("env-purge-doc", env, docname)
+    env.clear_doc(docname)
+    app.builder.read_doc(docname)
+
+
 def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: re-read stale data-dependent pages; return them for writing."""
+    """``env-updated``: read the deferred pages, re-read stale ones; return them for writing."""
     domain = ConferenceDomain.of(env)
-    reread: list[str] = []
+    deferred = _deferred.pop(env, [])
+    for docname in status_iterator(deferred, __("reading sources... "), "purple",
+                                   len(deferred), app.verbosity):
+        _read(app, env, docname)
+    reread: list[str] = list(deferred)
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
         if not stale:
             break
         for docname in stale:
             own_talks = list(domain.talks_by_doc.get(docname, []))
-            app.events.emit("env-purge-doc", env, docname)
-            env.clear_doc(docname)
             # Whatever reading this page has to say was said when it was read
             # for its own sake (this build, or the one that last saw it
             # change); data-dependent problems are deferred to
             # check_consistency. So a re-read stays silent: no duplicates.
             with logging.suppress_logging(), domain.rereading(docname, own_talks):
-                app.builder.read_doc(docname)
+                _read(app, env, docname)
         reread.extend(stale)
     sync_std_labels(env)
     return sorted(set(reread))

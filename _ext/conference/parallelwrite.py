@@ -1,0 +1,247 @@
+"""A parallel HTML write in which the forked writers resolve their own pages.
+
+Sphinx's ``Builder._write_parallel`` resolves every page (unpickling its
+doctree, the post-transforms, ``doctree-resolved``) and indexes it for search
+in the main process, one page after another, and forks ``-j N`` minus one
+writer to render the resolved pages. Under ``-j 2`` that is one writer beside
+a main process that is busy for as long as the writer is: the write phase of
+a 1000-talk site took 17 s against 25 s serially, where two cores could do
+it in half.
+
+Here each of the ``N`` forked writers runs Sphinx's own serial writer
+(``Builder._write_serial``: resolve, ``write_doc_serialized``, ``write_doc``)
+on its chunk of pages, and sends back what ``write_doc_serialized`` left in
+the builder for the main process: the search index's data for its pages and
+the images they use. The main process merges them chunk by chunk, in the
+order of the pages, so the index is the one a serial build makes (a page's
+index data depends on that page alone: ``IndexBuilder.feed``). Log records
+and warnings come back through ``ParallelTasks``, as they do from Sphinx's
+writers.
+
+What moves into the writers is what Sphinx's own ``-j 1`` build runs for
+each page; anything an extension keeps in the main process at resolve time
+would be lost. So the writer is used only when every extension of the
+project is one whose resolve-time work was read and keeps no state
+(:data:`KNOWN_EXTENSIONS`); otherwise, on builders other than ``html`` and
+``dirhtml``, and on Sphinx versions other than those of
+``conference.compat.PARALLEL_WRITE``, Sphinx writes as it always does.
+
+Sphinx internals this module depends on: ``Builder._write_parallel(docnames,
+nproc)`` (called by ``write_documents`` with the sorted pages when
+``parallel_ok``) and ``_write_serial(docnames)``, whose per-page progress
+comes from ``sphinx.builders.status_iterator`` (silenced in the writers); ``sphinx.util.parallel``'s
+``ParallelTasks`` and ``make_chunks``; ``StandaloneHTMLBuilder.images`` and
+``indexer``; ``IndexBuilder``'s ``_titles``, ``_filenames``, ``_all_titles``,
+``_index_entries``, ``_mapping`` and ``_title_mapping``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Final, TypeVar
+
+import sphinx.builders
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks, make_chunks
+
+from . import compat
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from sphinx.application import Sphinx
+    from sphinx.search import IndexBuilder
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__: Final = "1.0"
+
+_T = TypeVar("_T")
+
+logger = logging.getLogger(__name__)
+
+#: Extensions (module names, or prefixes ending in ``.``) whose work while a
+#: page is resolved and indexed keeps no state in the builder, the
+#: environment or the application beyond what this module sends back.
+KNOWN_EXTENSIONS: Final = (
+    "alabaster",
+    "conference",
+    "conference.",
+    "myst_parser",
+    "sphinx_rtd_theme",
+    "sphinx.addnodes",
+    "sphinx.builders.",
+    "sphinx.config",
+    "sphinx.directives",
+    "sphinx.directives.",
+    "sphinx.domains.",
+    "sphinx.environment.collectors.",
+    "sphinx.extension",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx.parsers",
+    "sphinx.registry",
+    "sphinx.roles",
+    "sphinx.transforms",
+    "sphinx.transforms.",
+    "sphinx.versioning",
+    "sphinxcontrib.applehelp",
+    "sphinxcontrib.devhelp",
+    "sphinxcontrib.htmlhelp",
+    "sphinxcontrib.jquery",
+    "sphinxcontrib.jsmath",
+    "sphinxcontrib.qthelp",
+    "sphinxcontrib.serializinghtml",
+)
+
+#: The builders whose ``write_doc_serialized`` was read: images and the index.
+BUILDERS: Final = frozenset({"html", "dirhtml"})
+
+
+@dataclasses.dataclass
+class _Written:
+    """What one writer's ``write_doc_serialized`` calls left in its builder."""
+
+    titles: dict[str, str | None]
+    filenames: dict[str, str]
+    all_titles: dict[str, list[tuple[str, str | None]]]
+    index_entries: dict[str, list[tuple[str, str, str]]]
+    words: dict[str, list[str]]
+    title_words: dict[str, list[str]]
+    images: dict[str, str]
+
+
+def unknown_extensions(app: Sphinx) -> list[str]:
+    """The project's extensions this module has not read."""
+    return sorted(
+        name for name in app.extensions
+        if not any(name == known or (known.endswith(".") and name.startswith(known))
+                   for known in KNOWN_EXTENSIONS)
+    )
+
+
+def _pages_of(indexer: IndexBuilder, docnames: Sequence[str],
+              images: dict[str, str]) -> _Written:
+    """The index data and images of ``docnames``, from a writer's builder."""
+    pages = set(docnames)
+
+    def words(mapping: dict[str, set[str]]) -> dict[str, list[str]]:
+        return {word: sorted(pages & found) for word, found in mapping.items()
+                if not pages.isdisjoint(found)}
+
+    return _Written(
+        titles={doc: indexer._titles[doc] for doc in docnames if doc in indexer._titles},
+        filenames={doc: indexer._filenames[doc] for doc in docnames
+                   if doc in indexer._filenames},
+        all_titles={doc: indexer._all_titles[doc] for doc in docnames
+                    if doc in indexer._all_titles},
+        index_entries={doc: indexer._index_entries[doc] for doc in docnames
+                       if doc in indexer._index_entries},
+        words=words(indexer._mapping),
+        title_words=words(indexer._title_mapping),
+        images=images,
+    )
+
+
+def _merge(builder: StandaloneHTMLBuilder, written: _Written) -> None:
+    """Put one writer's results into the main process's builder."""
+    builder.images.update(written.images)
+    indexer = builder.indexer
+    if indexer is None:
+        return
+    indexer._titles.update(written.titles)
+    indexer._filenames.update(written.filenames)
+    indexer._all_titles.update(written.all_titles)
+    indexer._index_entries.update(written.index_entries)
+    for mapping, words in ((indexer._mapping, written.words),
+                           (indexer._title_mapping, written.title_words)):
+        for word, docnames in words.items():
+            mapping.setdefault(word, set()).update(docnames)
+
+
+def _silent(iterable: Iterable[_T], *args: object, **kwargs: object) -> Iterator[_T]:
+    """``status_iterator`` that says nothing."""
+    return iter(iterable)
+
+
+def _write_parallel(
+    builder: StandaloneHTMLBuilder, jobs: int, docnames: Sequence[str]
+) -> None:
+    """Write ``docnames`` in ``jobs`` forked writers, each resolving its own pages.
+
+    Each writer logs its pages as Sphinx's serial writer does, with its own
+    chunk's progress.
+    """
+
+    def write_process(chunk: list[str]) -> _Written:
+        # This forked process only: no per-page progress from the serial
+        # writer; the main process shows each chunk, as Sphinx's -j does.
+        sphinx.builders.status_iterator = _silent  # type: ignore[attr-defined]
+        known = set(builder.images)
+        builder._write_serial(chunk)
+        fresh = {key: value for key, value in builder.images.items() if key not in known}
+        if builder.indexer is None:
+            return _Written({}, {}, {}, {}, {}, {}, fresh)
+        return _pages_of(builder.indexer, chunk, fresh)
+
+    # Warm up caches (templates, the navigation cache) in the main process
+    # with the first page, as Sphinx does, so every writer inherits them.
+    builder._write_serial(list(docnames[:1]))
+    chunks = make_chunks(list(docnames[1:]), jobs)
+    progress = status_iterator(chunks, __("writing output... "), "darkgreen", len(chunks),
+                               builder.config.verbosity)
+    results: dict[int, _Written] = {}
+
+    def done(index: int) -> Callable[[list[str], _Written], None]:
+        def on_chunk_done(chunk: list[str], written: _Written) -> None:
+            results[index] = written
+            next(progress)
+        return on_chunk_done
+
+    tasks = ParallelTasks(jobs)
+    for index, chunk in enumerate(chunks):
+        tasks.add_task(write_process, chunk, done(index))
+    tasks.join()
+    for index in range(len(chunks)):
+        _merge(builder, results[index])
+    for _rest in progress:
+        pass  # ends the progress line, as Sphinx's does
+
+
+def install(app: Sphinx) -> None:
+    """``builder-inited``: use this writer when this build may (see the module docstring)."""
+    builder = app.builder
+    if not (
+        app.config.conference_parallel_write
+        and compat.enabled(compat.PARALLEL_WRITE)
+        and isinstance(builder, StandaloneHTMLBuilder)
+        and builder.name in BUILDERS
+    ):
+        return
+    unknown = unknown_extensions(app)
+    if unknown:
+        logger.verbose("conference_parallel_write: off, for the extensions %s",
+                       ", ".join(unknown))
+        return
+    jobs = app.parallel
+
+    def write_parallel(docnames: Sequence[str], nproc: int) -> None:
+        # Sphinx passes -j N minus one for its busy main process; here the
+        # main process only waits and merges, so N writers run.
+        _write_parallel(builder, jobs, docnames)
+
+    builder._write_parallel = write_parallel  # type: ignore[method-assign]
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the switch and the writer."""
+    app.add_config_value("conference_parallel_write", True, "", types=[bool])
+    app.connect("builder-inited", install)
+    compat.connect_warning(app, compat.PARALLEL_WRITE)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
