@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sphinx.environment import BuildEnvironment
 from sphinx.testing.util import SphinxTestApp
 from test_incremental import (
     EDITS,
@@ -94,3 +96,46 @@ def test_serial_build_writes_from_pickles_not_from_memory(
     assert cached["before"] > 0
     assert cached["after"] == 0
     assert (Path(app.outdir) / "friday" / "index.html").is_file()
+
+
+def resolved_in_main(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages the main process resolves from now on (forked writers count apart)."""
+    resolved: list[str] = []
+    original = BuildEnvironment.get_and_resolve_doctree
+
+    def counting(self: BuildEnvironment, docname: str, *args: Any, **kwargs: Any) -> Any:
+        resolved.append(docname)
+        return original(self, docname, *args, **kwargs)
+
+    monkeypatch.setattr(BuildEnvironment, "get_and_resolve_doctree", counting)
+    return resolved
+
+
+@pytest.mark.parametrize(
+    ("confoverrides", "in_main"),
+    [
+        ({}, "first page only"),
+        ({"conference_parallel_write": False}, "every page"),
+        # An extension whose resolve-time work was not read: Sphinx's own writer.
+        ({"extensions": ["conference", "sphinx.ext.todo"]}, "every page"),
+    ],
+)
+def test_writers_resolve_their_own_pages(
+    make_app: MakeApp, tmp_path: Path, src: Path, monkeypatch: pytest.MonkeyPatch,
+    confoverrides: dict[str, Any], in_main: str,
+) -> None:
+    """Under -j 2 the main process resolves one page, unless the writer is off."""
+    serial = build(make_app, src, tmp_path / "serial", parallel=1)
+    resolved = resolved_in_main(monkeypatch)
+    parallel = build(make_app, src, tmp_path / "parallel", parallel=2,
+                     confoverrides=confoverrides)
+    pages = sorted(str(path.relative_to(Path(parallel.outdir)).with_suffix(""))
+                   for path in Path(parallel.outdir).rglob("*.html")
+                   if path.name not in {"genindex.html", "search.html"})
+    if in_main == "first page only":
+        assert resolved == [pages[0]]
+    else:
+        assert sorted(resolved) == pages
+    assert_ran_in_parallel(parallel, "writing output")
+    if "extensions" not in confoverrides:
+        assert_identical(Path(parallel.outdir), Path(serial.outdir))
