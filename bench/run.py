@@ -11,6 +11,7 @@ Examples::
 
     python bench/run.py --n 100 300 --runs 3          # clean builds, 3 flavours
     python bench/run.py --n 1000 --runs 1
+    python bench/run.py --n 1000 --flavours floor ext --base floor   # the floor
     python bench/run.py --n 300 --parallel            # -j 2 against -j 1
     python bench/run.py --n 300 --incremental         # edits, then rebuilds
     python bench/run.py --n 300 --profile             # where the time goes
@@ -100,9 +101,14 @@ def fmt_row(cells: list[object]) -> str:
 
 
 def clean_builds(
-    work: Path, ns: list[int], runs: int, flavours: list[str], jobs: list[str]
+    work: Path, ns: list[int], runs: int, flavours: list[str], jobs: list[str], base: str
 ) -> None:
-    """Interleaved clean builds; a table of medians and ratios vs plain."""
+    """Interleaved clean builds; a table of medians, and ratios to ``base`` run by run.
+
+    The ratio column is the median over runs of (this build / the base build
+    of the same round), so a slow minute on the shared machine weighs on both
+    sides of a ratio. The base is ``base`` at the first ``-j`` given.
+    """
     rows = []
     for n in ns:
         sources = make_sources(work, n, flavours)
@@ -122,27 +128,22 @@ def clean_builds(
                     flush=True,
                 )
                 shutil.rmtree(out)
-        base = results.get(("plain", jobs[0]))
-        base_t = statistics.median(r["wall"] for r in base) if base else None
-        base_m = statistics.median(r["rss_mb"] for r in base) if base else None
+        base_runs = results.get((base, jobs[0]))
         for flavour, job in variants:
             rs = results[(flavour, job)]
             t = statistics.median(r["wall"] for r in rs)
             m = statistics.median(r["rss_mb"] for r in rs)
             spread = f"{min(r['wall'] for r in rs):.1f}–{max(r['wall'] for r in rs):.1f}"
-            rows.append(
-                [
-                    n,
-                    flavour,
-                    job,
-                    len(rs),
-                    f"{t:.1f}",
-                    spread,
-                    f"{t / base_t:.2f}x" if base_t else "–",
-                    f"{m:.0f}",
-                    f"{m / base_m:.2f}x" if base_m else "–",
-                ]
-            )
+            if base_runs:
+                paired = list(zip(rs, base_runs, strict=True))
+                ratio = statistics.median(r["wall"] / b["wall"] for r, b in paired)
+                pairs = ", ".join(f"{r['wall'] / b['wall']:.2f}" for r, b in paired)
+                mem = statistics.median(r["rss_mb"] / b["rss_mb"] for r, b in paired)
+                ratio_cell, mem_cell = f"{ratio:.2f}x ({pairs})", f"{mem:.2f}x"
+            else:
+                ratio_cell = mem_cell = "–"
+            rows.append([n, flavour, job, len(rs), f"{t:.1f}", spread, ratio_cell, f"{m:.0f}",
+                         mem_cell])
     print()
     print(
         fmt_row(
@@ -153,9 +154,9 @@ def clean_builds(
                 "runs",
                 "time (s, median)",
                 "range",
-                "time/plain",
+                f"time/{base} -j {jobs[0]} (per run)",
                 "peak RSS (MB)",
-                "RSS/plain",
+                f"RSS/{base}",
             ]
         )
     )
@@ -307,6 +308,8 @@ def main() -> None:
         "--flavours", nargs="+", choices=list(FLAVOURS), default=["plain", "ext", "ext-nocache"]
     )
     parser.add_argument("--parallel", action="store_true", help="-j 2 vs -j 1, extension only")
+    parser.add_argument("--base", choices=list(FLAVOURS), default="plain",
+                        help="the flavour the ratios are taken to (clean builds)")
     parser.add_argument("--incremental", action="store_true", help="edits and rebuilds")
     parser.add_argument(
         "--check", action="store_true", help="with --incremental: compare with a clean build"
@@ -325,9 +328,9 @@ def main() -> None:
             elif args.profile:
                 profile(work, n, args.profile_flavour)
         if args.parallel:
-            clean_builds(work, args.n, args.runs, ["ext"], ["1", "2"])
+            clean_builds(work, args.n, args.runs, ["ext"], ["1", "2"], "ext")
         elif not (args.incremental or args.profile):
-            clean_builds(work, args.n, args.runs, args.flavours, ["1"])
+            clean_builds(work, args.n, args.runs, args.flavours, ["1"], args.base)
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
