@@ -25,10 +25,12 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import editgrammar
 import pytest
 import sphinx
+from sphinx.builders import Builder
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-incremental"
@@ -287,6 +289,26 @@ def test_switching_builders_on_shared_doctrees(
 
 
 # -- minimal work ------------------------------------------------------------------------
+
+
+def test_clean_build_reads_every_page_once(
+    make_app: MakeApp, tmp_path: Path, src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day pages and the overview are read after the talks, so never twice."""
+    read: list[str] = []
+    original = Builder.read_doc
+
+    def counting(self: Builder, docname: str, *args: Any, **kwargs: Any) -> None:
+        read.append(docname)
+        original(self, docname, *args, **kwargs)
+
+    monkeypatch.setattr(Builder, "read_doc", counting)
+    app = build(make_app, src, tmp_path / "A")
+    assert sorted(read) == sorted(app.env.found_docs)
+    views = {"index", "presenters", "tracks", *(f"{day}/index" for day in
+                                                 ("thursday", "friday", "saturday", "sunday"))}
+    assert max(read.index(doc) for doc in read if doc not in views) < min(
+        read.index(doc) for doc in views)
 
 
 def test_notes_edit_rewrites_only_the_talk_and_its_day(

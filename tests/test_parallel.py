@@ -115,7 +115,7 @@ def resolved_in_main(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     ("confoverrides", "in_main"),
     [
         ({}, "first page only"),
-        ({"conference_parallel_write": False}, "every page"),
+        ({"conference_parallel": False}, "every page"),
         # An extension whose resolve-time work was not read: Sphinx's own writer.
         ({"extensions": ["conference", "sphinx.ext.todo"]}, "every page"),
     ],

@@ -102,7 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locales"))
     app.setup_extension("conference.navcache")
     app.setup_extension("conference.searchindex")
-    app.setup_extension("conference.parallelwrite")
+    app.setup_extension("conference.parallel")
 
     return {
         "version": __version__,

@@ -122,6 +122,10 @@ def collect_chapters(app: Sphinx, doctree: nodes.document) -> None:
     chapter that does not, or whose time cannot be read, is a located
     warning and is left out.
     """
+    if not any(_LEADING_TIME_RE.fullmatch(node[0].astext())
+               for node in doctree.findall(nodes.section)
+               if node.children and isinstance(node[0], nodes.title)):
+        return  # no title starts with a time: no chapter, no warning (one walk, not two)
     talks = page_talks(app)
     found: dict[str, list[Chapter]] = {}
     anchors = {talk.anchor for talk in talks}

@@ -26,10 +26,11 @@ give the details):
     ``_title_mapping``, the frozen index's ``envversion``, ``docnames`` and
     ``indexentries``, and the order of ``StandaloneHTMLBuilder.finish``'s
     tasks (``html-collect-pages`` before ``dump_search_index``).
-:data:`PARALLEL_WRITE` (``parallelwrite``)
-    ``Builder._write_parallel`` and ``_write_serial``, ``ParallelTasks``,
-    ``make_chunks``, ``StandaloneHTMLBuilder.images`` and the
-    ``IndexBuilder`` fields that ``feed`` fills.
+:data:`PARALLEL` (``parallel``)
+    ``Builder._read_parallel`` (and the ``make_chunks`` it calls),
+    ``_write_parallel`` and ``_write_serial``, ``ParallelTasks``,
+    ``StandaloneHTMLBuilder.images`` and the ``IndexBuilder`` fields that
+    ``feed`` fills.
 :data:`DOCTREE_RELEASE` (``doctrees``)
     ``BuildEnvironment._write_doc_doctree_cache`` and
     ``_pickled_doctree_cache`` (:data:`WRITE_DOCTREE_CACHE`,
@@ -93,11 +94,11 @@ SEARCH_INDEX_REPAIR: Final = Feature(
     "not rewritten and keeps words no page has (sphinx-doc/sphinx#12599), "
     "until the next clean build",
 )
-PARALLEL_WRITE: Final = Feature(
-    "the parallel writer (conference_parallel_write)",
+PARALLEL: Final = Feature(
+    "the parallel reader and writer (conference_parallel)",
     frozenset(TESTED_SPHINX),
-    "under -j N the main process resolves and indexes every page itself while "
-    "N - 1 writers render them",
+    "under -j N pages are read in many small chunks, and the main process resolves "
+    "and indexes every page itself while N - 1 writers render them",
 )
 DOCTREE_RELEASE: Final = Feature(
     "the doctree memory release",
@@ -123,8 +124,8 @@ def _applies(feature: Feature, app: Sphinx) -> bool:
         return bool(app.config.conference_nav_cache) and builder.name == "html"
     if feature is SEARCH_INDEX_REPAIR:
         return isinstance(builder, StandaloneHTMLBuilder) and builder.search
-    if feature is PARALLEL_WRITE:
-        return bool(app.config.conference_parallel_write) and app.parallel > 1
+    if feature is PARALLEL:
+        return bool(app.config.conference_parallel) and app.parallel > 1
     return True
 
 

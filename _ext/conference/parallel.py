@@ -1,14 +1,14 @@
-"""A parallel HTML write in which the forked writers resolve their own pages.
+"""Reading and writing under ``-j N``: fewer chunks, and writers that resolve their own pages.
 
 Sphinx's ``Builder._write_parallel`` resolves every page (unpickling its
 doctree, the post-transforms, ``doctree-resolved``) and indexes it for search
-in the main process, one page after another, and forks ``-j N`` minus one
-writer to render the resolved pages. Under ``-j 2`` that is one writer beside
-a main process that is busy for as long as the writer is: the write phase of
-a 1000-talk site took 17 s against 25 s serially, where two cores could do
-it in half.
+in the main process, one page after another, and forks ``N - 1`` writers to
+render the resolved pages. Under ``-j 2`` that is one writer beside a main
+process that is busy for as long as the writer is: the write phase of a
+1000-talk site took 17 s against 25 s serially, where two cores could do it
+in half.
 
-Here each of the ``N`` forked writers runs Sphinx's own serial writer
+Here each of ``N`` forked writers runs Sphinx's own serial writer
 (``Builder._write_serial``: resolve, ``write_doc_serialized``, ``write_doc``)
 on its chunk of pages, and sends back what ``write_doc_serialized`` left in
 the builder for the main process: the search index's data for its pages and
@@ -16,21 +16,25 @@ the images they use. The main process merges them chunk by chunk, in the
 order of the pages, so the index is the one a serial build makes (a page's
 index data depends on that page alone: ``IndexBuilder.feed``). Log records
 and warnings come back through ``ParallelTasks``, as they do from Sphinx's
-writers.
+writers. Reading is Sphinx's own, with fewer and larger chunks
+(:func:`_chunks`): each chunk's reader sends the whole environment back.
 
 What moves into the writers is what Sphinx's own ``-j 1`` build runs for
 each page; anything an extension keeps in the main process at resolve time
 would be lost. So the writer is used only when every extension of the
 project is one whose resolve-time work was read and keeps no state
 (:data:`KNOWN_EXTENSIONS`); otherwise, on builders other than ``html`` and
-``dirhtml``, and on Sphinx versions other than those of
-``conference.compat.PARALLEL_WRITE``, Sphinx writes as it always does.
+``dirhtml``, on Sphinx versions other than those of ``conference.compat.PARALLEL``
+and with ``conference_parallel = False``, Sphinx reads and writes as it
+always does.
 
-Sphinx internals this module depends on: ``Builder._write_parallel(docnames,
-nproc)`` (called by ``write_documents`` with the sorted pages when
-``parallel_ok``) and ``_write_serial(docnames)``, whose per-page progress
-comes from ``sphinx.builders.status_iterator`` (silenced in the writers); ``sphinx.util.parallel``'s
-``ParallelTasks`` and ``make_chunks``; ``StandaloneHTMLBuilder.images`` and
+Sphinx internals this module depends on: ``Builder._read_parallel(docnames,
+nproc)`` and the module-level ``make_chunks`` of ``sphinx.builders`` it calls
+(replaced while it runs); ``_write_parallel(docnames, nproc)`` (called by
+``write_documents`` with the sorted pages when ``parallel_ok``) and
+``_write_serial(docnames)``, whose per-page progress comes from
+``sphinx.builders.status_iterator`` (silenced in the writers);
+``sphinx.util.parallel.ParallelTasks``; ``StandaloneHTMLBuilder.images`` and
 ``indexer``; ``IndexBuilder``'s ``_titles``, ``_filenames``, ``_all_titles``,
 ``_index_entries``, ``_mapping`` and ``_title_mapping``.
 """
@@ -38,6 +42,7 @@ comes from ``sphinx.builders.status_iterator`` (silenced in the writers); ``sphi
 from __future__ import annotations
 
 import dataclasses
+import gc
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import sphinx.builders
@@ -45,7 +50,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
-from sphinx.util.parallel import ParallelTasks, make_chunks
+from sphinx.util.parallel import ParallelTasks
 
 from . import compat
 
@@ -161,6 +166,28 @@ def _merge(builder: StandaloneHTMLBuilder, written: _Written) -> None:
             mapping.setdefault(word, set()).update(docnames)
 
 
+#: Chunks per writer. Each chunk is one fork, one result sent back, and one
+#: navigation cache filled again (a writer seeds the sidebar of each group
+#: its pages are in); Sphinx's ``make_chunks`` makes 14 chunks of 1000 pages
+#: for two writers. A few per writer still even out pages of unequal cost.
+CHUNKS_PER_WRITER: Final = 3
+
+
+def _chunks(docnames: list[str], jobs: int) -> list[list[str]]:
+    """``docnames`` cut into ``jobs * CHUNKS_PER_WRITER`` runs of neighbouring pages.
+
+    Neighbours, so that a chunk's pages share sidebars (see ``navcache``).
+    """
+    count = max(1, min(len(docnames), jobs * CHUNKS_PER_WRITER))
+    size, extra = divmod(len(docnames), count)
+    chunks, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(docnames[start:end])
+        start = end
+    return [chunk for chunk in chunks if chunk]
+
+
 def _silent(iterable: Iterable[_T], *args: object, **kwargs: object) -> Iterator[_T]:
     """``status_iterator`` that says nothing."""
     return iter(iterable)
@@ -189,7 +216,7 @@ def _write_parallel(
     # Warm up caches (templates, the navigation cache) in the main process
     # with the first page, as Sphinx does, so every writer inherits them.
     builder._write_serial(list(docnames[:1]))
-    chunks = make_chunks(list(docnames[1:]), jobs)
+    chunks = _chunks(list(docnames[1:]), jobs)
     progress = status_iterator(chunks, __("writing output... "), "darkgreen", len(chunks),
                                builder.config.verbosity)
     results: dict[int, _Written] = {}
@@ -201,28 +228,51 @@ def _write_parallel(
         return on_chunk_done
 
     tasks = ParallelTasks(jobs)
-    for index, chunk in enumerate(chunks):
-        tasks.add_task(write_process, chunk, done(index))
-    tasks.join()
+    # Keep the collector of each forked writer off the objects it inherits:
+    # walking them would copy every page of the main process's memory.
+    gc.collect()
+    gc.freeze()
+    try:
+        for index, chunk in enumerate(chunks):
+            tasks.add_task(write_process, chunk, done(index))
+        tasks.join()
+    finally:
+        gc.unfreeze()
     for index in range(len(chunks)):
         _merge(builder, results[index])
     for _rest in progress:
         pass  # ends the progress line, as Sphinx's does
 
 
+def _read_parallel(builder: StandaloneHTMLBuilder, docnames: list[str], nproc: int) -> None:
+    """Sphinx's parallel reader, with :func:`_chunks` instead of ``make_chunks``.
+
+    Each chunk's reader sends the whole environment back, pickled, and the
+    main process unpickles and merges it while the readers run: 15 chunks
+    of 1000 pages cost two readers a fifth of their time.
+    """
+    original = sphinx.builders.make_chunks  # type: ignore[attr-defined]
+    sphinx.builders.make_chunks = (  # type: ignore[attr-defined]
+        lambda arguments, nproc, maxbatch=10: _chunks(list(arguments), nproc))
+    try:
+        type(builder)._read_parallel(builder, docnames, nproc)
+    finally:
+        sphinx.builders.make_chunks = original  # type: ignore[attr-defined]
+
+
 def install(app: Sphinx) -> None:
     """``builder-inited``: use this writer when this build may (see the module docstring)."""
     builder = app.builder
     if not (
-        app.config.conference_parallel_write
-        and compat.enabled(compat.PARALLEL_WRITE)
+        app.config.conference_parallel
+        and compat.enabled(compat.PARALLEL)
         and isinstance(builder, StandaloneHTMLBuilder)
         and builder.name in BUILDERS
     ):
         return
     unknown = unknown_extensions(app)
     if unknown:
-        logger.verbose("conference_parallel_write: off, for the extensions %s",
+        logger.verbose("conference_parallel: off, for the extensions %s",
                        ", ".join(unknown))
         return
     jobs = app.parallel
@@ -233,13 +283,15 @@ def install(app: Sphinx) -> None:
         _write_parallel(builder, jobs, docnames)
 
     builder._write_parallel = write_parallel  # type: ignore[method-assign]
+    builder._read_parallel = (  # type: ignore[method-assign]
+        lambda docnames, nproc: _read_parallel(builder, docnames, nproc))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    """Register the switch and the writer."""
-    app.add_config_value("conference_parallel_write", True, "", types=[bool])
+    """Register the switch, the reader and the writer."""
+    app.add_config_value("conference_parallel", True, "", types=[bool])
     app.connect("builder-inited", install)
-    compat.connect_warning(app, compat.PARALLEL_WRITE)
+    compat.connect_warning(app, compat.PARALLEL)
     return {
         "version": __version__,
         "parallel_read_safe": True,
