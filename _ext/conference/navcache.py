@@ -159,11 +159,13 @@ class _Group:
 
     It is the sidebar of the group's first page, with that page's entry put
     back as its siblings see it; ``depth`` is the N of the entries'
-    ``toctree-lN`` class.
+    ``toctree-lN`` class. ``siblings`` holds the entries of the group's
+    pages as a sibling sees them, rendered at once (see ``NavCache._siblings``).
     """
 
     template: str
     depth: int
+    siblings: dict[str, str]
 
 
 class _Index:
@@ -307,11 +309,46 @@ class NavCache:
             msg = "the page's entry renders differently alone"
             raise _Fallback(msg)
         sibling = self._entry(pagename, place, options, depth, current=False)
-        return _Group(html.replace(current, sibling), depth)
+        siblings = self._siblings(pagename, place, options, depth)
+        return _Group(html.replace(current, sibling), depth, siblings)
+
+    def _siblings(
+        self, pagename: str, place: _Place, options: _Options, depth: int
+    ) -> dict[str, str]:
+        """The entries of the pages listed beside *pagename*, as a sibling sees them.
+
+        One toctree of all of them is resolved and rendered once, instead of
+        one per page (``builder.render_partial`` is a whole docutils publish),
+        and cut into its items. Only documents listed once, in the page's
+        folder, are taken; if the items do not match them one to one, none
+        is (each page then renders its own, as before). An entry is used only
+        where the group's sidebar holds it exactly once, as before.
+        """
+        env = self.builder.env
+        assert self._index is not None
+        folder = posixpath.dirname(pagename)
+        toctrees = list(env.tocs[place.parent].findall(addnodes.toctree))
+        entries = [
+            (title, ref) for title, ref in toctrees[place.toctree_index]["entries"]
+            if ref in env.all_docs and self._index.counts[ref] == 1
+            and posixpath.dirname(ref) == folder
+        ]
+        if not entries:
+            return {}
+        try:
+            fragment = self._render(entries, posixpath.join(folder, _NOBODY), place,
+                                    options, depth)
+        except _Fallback:
+            return {}
+        items = _items(fragment)
+        if len(items) != len(entries):
+            return {}
+        return {ref: item for (_title, ref), item in zip(entries, items, strict=True)}
 
     def _splice(self, group: _Group, pagename: str, place: _Place, options: _Options) -> str:
         """Swap the page's entry, as current, into its group's sidebar."""
-        sibling = self._entry(pagename, place, options, group.depth, current=False)
+        sibling = group.siblings.get(pagename) or self._entry(
+            pagename, place, options, group.depth, current=False)
         if group.template.count(sibling) != 1:
             msg = "the page's entry is not in its group's sidebar exactly once"
             raise _Fallback(msg)
@@ -335,6 +372,24 @@ class NavCache:
         the entry sits at depth 1: ``maxdepth`` is shifted by ``depth - 1``
         and the ``toctree-lN`` classes are shifted back afterwards.
         """
+        # A sibling's view: same folder (same relative links), nothing current.
+        viewer = docname if current else posixpath.join(posixpath.dirname(docname), _NOBODY)
+        fragment = self._render([(place.title, docname)], viewer, place, options, depth)
+        head, _, entry = fragment.partition(">\n")
+        if not (head.startswith("<ul") and entry.startswith("<li ") and entry.endswith("</ul>\n")):
+            msg = "unexpected markup of a single entry"
+            raise _Fallback(msg)
+        return entry.removesuffix("</ul>\n")
+
+    def _render(
+        self,
+        entries: list[tuple[str | None, str]],
+        viewer: str,
+        place: _Place,
+        options: _Options,
+        depth: int,
+    ) -> str:
+        """Render a toctree of *entries* as *viewer* sees it, shifted to list depth *depth*."""
         env = self.builder.env
         root = place.root_toctree
         maxdepth = options.maxdepth or root.get("maxdepth", -1)
@@ -342,16 +397,14 @@ class NavCache:
             maxdepth -= depth - 1
         toctree = addnodes.toctree(
             parent=place.parent,
-            entries=[(place.title, docname)],
-            includefiles=[docname],
+            entries=entries,
+            includefiles=[ref for _title, ref in entries],
             maxdepth=maxdepth,
             glob=False,
             hidden=False,
             titlesonly=root.get("titlesonly", False),
             includehidden=root.get("includehidden", False),
         )
-        # A sibling's view: same folder (same relative links), nothing current.
-        viewer = docname if current else posixpath.join(posixpath.dirname(docname), _NOBODY)
         resolved = TocTree(env).resolve(
             viewer,
             self.builder,
@@ -367,12 +420,38 @@ class NavCache:
             raise _Fallback(msg)
         for element in resolved.findall(nodes.Element):
             element["classes"] = [_shift_depth(name, depth - 1) for name in element["classes"]]
-        fragment = self.builder.render_partial(resolved)["fragment"]
-        head, _, entry = fragment.partition(">\n")
-        if not (head.startswith("<ul") and entry.startswith("<li ") and entry.endswith("</ul>\n")):
-            msg = "unexpected markup of a single entry"
-            raise _Fallback(msg)
-        return entry.removesuffix("</ul>\n")
+        fragment: str = self.builder.render_partial(resolved)["fragment"]
+        return fragment
+
+
+#: The markup that opens or closes a list, or closes an item, in rendered HTML.
+_LIST_MARKUP = re.compile(r"<ul\b[^>]*>|</ul>|</li>\n")
+
+
+def _items(fragment: str) -> list[str]:
+    """The top-level ``<li>`` items of one rendered ``<ul>``, each with its newline.
+
+    ``[]`` unless the fragment is one list of items and nothing else.
+    """
+    items: list[str] = []
+    depth, start = 0, None
+    for match in _LIST_MARKUP.finditer(fragment):
+        token = match.group()
+        if token.startswith("<ul"):
+            depth += 1
+            if depth == 1:
+                if match.start() != 0 or not token.endswith(">"):
+                    return []
+                start = match.end() + 1  # after the list's own newline
+        elif token == "</ul>":
+            depth -= 1
+        elif depth == 1 and start is not None:
+            items.append(fragment[start:match.end()])
+            start = match.end()
+    if depth != 0 or fragment[start or 0:] != "</ul>\n" or not all(
+            item.startswith("<li ") for item in items):
+        return []
+    return items
 
 
 def _shift_depth(name: str, shift: int) -> str:
