@@ -119,6 +119,7 @@ def clean_builds(
             order = variants[run % len(variants) :] + variants[: run % len(variants)]
             for flavour, job in order:
                 out = work / f"out-{flavour}-{n}-j{job}-{run}"
+                shutil.rmtree(out, ignore_errors=True)  # a clean build, even after a crash
                 opts = [*FLAVOURS[flavour][3], "-j", job]
                 r = sphinx_build(sources[flavour], out, *opts)
                 results[(flavour, job)].append(r)
