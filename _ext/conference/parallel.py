@@ -194,7 +194,7 @@ def _silent(iterable: Iterable[_T], *args: object, **kwargs: object) -> Iterator
 
 
 def _write_parallel(
-    builder: StandaloneHTMLBuilder, jobs: int, docnames: Sequence[str]
+    builder: StandaloneHTMLBuilder, jobs: int, verbosity: int, docnames: Sequence[str]
 ) -> None:
     """Write ``docnames`` in ``jobs`` forked writers, each resolving its own pages.
 
@@ -218,7 +218,7 @@ def _write_parallel(
     builder._write_serial(list(docnames[:1]))
     chunks = _chunks(list(docnames[1:]), jobs)
     progress = status_iterator(chunks, __("writing output... "), "darkgreen", len(chunks),
-                               builder.config.verbosity)
+                               verbosity)
     results: dict[int, _Written] = {}
 
     def done(index: int) -> Callable[[list[str], _Written], None]:
@@ -280,7 +280,7 @@ def install(app: Sphinx) -> None:
     def write_parallel(docnames: Sequence[str], nproc: int) -> None:
         # Sphinx passes -j N minus one for its busy main process; here the
         # main process only waits and merges, so N writers run.
-        _write_parallel(builder, jobs, docnames)
+        _write_parallel(builder, jobs, app.verbosity, docnames)
 
     builder._write_parallel = write_parallel  # type: ignore[method-assign]
     builder._read_parallel = (  # type: ignore[method-assign]
