@@ -9,7 +9,11 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conference import options
 from conference.options import PROBLEMS, LenientOptions, install
 
 
@@ -100,3 +104,53 @@ def test_the_spec_is_a_mapping_of_the_known_options() -> None:
     assert "speaker" not in spec
     with pytest.raises(KeyError):
         spec["speaker"]
+
+
+# -- the one-line fast path ----------------------------------------------------------
+
+#: Option names: known, unknown, and cased otherwise than the spec.
+NAMES = st.sampled_from(["presenter", "time", "name", "Time", "speaker", "x-y", "presenter"])
+#: Value pieces: plain words and every kind of markup or block start.
+PIECES = st.sampled_from([
+    "Ada", "Lovelace", "10:00-10:30", "III", "(Dropbox)", "https://example.org/a_b?c=d",
+    "a@b.org", "O'Neil", "1.", "A.", "iv)", "#", "-", "+", "*", "**", "`x`", "|x|", "x_",
+    "_x", "[1]_", "::", ":", "\\", "<x>", "é", "x__", "--", ".", ",", "=", "'",
+])
+VALUES = st.lists(PIECES, max_size=4).map(" ".join)
+LINES = st.one_of(
+    st.tuples(NAMES, VALUES).map(lambda pair: f":{pair[0]}: {pair[1]}".rstrip()),
+    st.tuples(NAMES, VALUES).map(lambda pair: f":{pair[0]}:{pair[1]}"),
+    VALUES.map(lambda value: f"  {value}" if value else "  more"),  # a continuation
+    VALUES.filter(bool),  # not an option at all
+)
+
+
+def parse_block(lines: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    text = ".. recorder:: T\n" + "".join(f"   {line}\n" for line in lines) + "\n   Body.\n"
+    Recorder.seen.clear()  # one test, many examples
+    seen, errors = parse(text)
+    return seen, [error.astext() for error in errors]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=5))
+def test_plain_blocks_read_fast_read_as_the_nested_parse_reads_them(
+    lines: list[str],
+) -> None:
+    fast = parse_block(lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(options, "_simple_fields", lambda datalines: None)
+        nested = parse_block(lines)
+    assert fast == nested
+
+
+def test_the_fast_path_takes_the_usual_talk_block() -> None:
+    block = StringList([":presenter: Carlos de la Guardia (Mozilla)", ":track: III",
+                        ":url: https://us.pycon.org/2013/schedule/presentation/1673/",
+                        ":time: 12:21-12:31", ":video: https://www.youtube.com/watch?v=kM_x-k"],
+                       source="talk.rst")
+    fields = options._simple_fields(block)
+    assert fields is not None
+    assert [(field[0].astext(), field[1].astext(), field.line) for field in fields][:2] == [
+        ("presenter", "Carlos de la Guardia (Mozilla)", 1), ("track", "III", 2)]
+    assert options._simple_fields(StringList([":presenter: *Ada*"])) is None

@@ -17,6 +17,7 @@ from . import (
     assets,
     chapters,
     cleanup,
+    collector,
     compat,
     config,
     context,
@@ -76,6 +77,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", schedule.refresh_views)
     app.connect("env-updated", assets.stable_image_names)
     app.connect("env-updated", doctrees.release_read_doctrees, priority=doctrees.PRIORITY)
+    app.connect("doctree-read", doctrees.release_earlier_doctrees)
+    app.connect("env-before-read-docs", collector.start_reading)
+    app.connect("doctree-read", collector.page_done)
+    app.connect("doctree-resolved", collector.page_done)
+    app.connect("env-updated", collector.reading_done, priority=collector.PRIORITY)
+    app.connect("build-finished", collector.build_done, priority=collector.FINISHED_PRIORITY)
     app.connect("env-get-updated", schedule.rewrite_outdated)
     app.connect("env-check-consistency", schedule.check_consistency)
     app.add_post_transform(context.ResolveTalkContext)

@@ -43,6 +43,13 @@ _TEXT_VALUES: Final = ("conference_venue", "conference_city")
 FALLBACK_TIMEZONE: Final = "UTC"
 
 
+#: :func:`conference_info` by the configuration values it is made from: it is
+#: asked for on every page, and validating the days each time cost a second
+#: of a 1000-page build. Values, not the ``Config`` object, are the key, so a
+#: changed configuration is seen at once.
+_INFO_MEMO: dict[tuple[object, ...], ConferenceInfo | None] = {}
+
+
 def conference_info(config: Config) -> ConferenceInfo | None:
     """The validated conference, or ``None`` when there is none to schedule.
 
@@ -50,6 +57,19 @@ def conference_info(config: Config) -> ConferenceInfo | None:
     reported once by :func:`check_config`, so callers stay silent. An invalid
     time zone alone does not cost the schedule: times are then read as UTC.
     """
+    key = (
+        repr(config.conference_days), config.conference_timezone, config.conference_name,
+        config.project, config.conference_acronym, config.conference_location,
+        config.html_baseurl, config.conference_venue, config.conference_city,
+    )
+    if key not in _INFO_MEMO:
+        if len(_INFO_MEMO) >= 16:  # a process building many sites (the tests)
+            _INFO_MEMO.clear()
+        _INFO_MEMO[key] = _validated_info(config)
+    return _INFO_MEMO[key]
+
+
+def _validated_info(config: Config) -> ConferenceInfo | None:
     if not config.conference_days:
         return None
     days, _problems = checked_days(config.conference_days)

@@ -5,12 +5,17 @@ After a serial read Sphinx keeps each parsed doctree in memory
 a site's peak memory holds every page's node tree at once. After a parallel
 read that cache is empty and Sphinx loads each page from the pickle it wrote
 while reading, one at a time. :func:`release_read_doctrees` empties the cache
-once reading is over (after ``schedule.refresh_views`` re-read what it had
-to), so serial builds write the way parallel ones do: the same doctrees,
-hence the same output. ``get_doctree`` keeps the pickled bytes of every page
-it loads (``_pickled_doctree_cache``), which would hold the whole site again;
-:func:`release_written_doctree` drops a page's bytes once its tree is resolved
-for writing, so at any time only the pages being written are in memory.
+each time a page has been read (:func:`release_earlier_doctrees`: the pages
+before it are pickled by then) and once reading is over (after
+``schedule.refresh_views`` re-read what it had to), so serial builds write the
+way parallel ones do: the same doctrees, hence the same output. Releasing
+them while reading, not only after it, keeps them from piling up for the
+cycle collector to walk (``conference.collector``) and lowers peak memory.
+``get_doctree`` keeps the pickled bytes of every page it loads
+(``_pickled_doctree_cache``), which would hold the whole site again;
+:func:`release_written_doctree` drops a page's bytes once its tree is
+resolved for writing, so at any time only the pages being written are in
+memory.
 
 Internals relied on (verified on the Sphinx versions of
 ``conference.compat.DOCTREE_RELEASE``): the two private caches above, named in
@@ -42,6 +47,11 @@ def release_read_doctrees(app: Sphinx, env: BuildEnvironment) -> None:
     cache = getattr(env, compat.WRITE_DOCTREE_CACHE, None)
     if isinstance(cache, dict):
         cache.clear()
+
+
+def release_earlier_doctrees(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: drop the pages read before this one; their pickles are written."""
+    release_read_doctrees(app, app.env)
 
 
 def release_written_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -160,12 +160,14 @@ class _Group:
     It is the sidebar of the group's first page, with that page's entry put
     back as its siblings see it; ``depth`` is the N of the entries'
     ``toctree-lN`` class. ``siblings`` holds the entries of the group's
-    pages as a sibling sees them, rendered at once (see ``NavCache._siblings``).
+    pages as a sibling sees them, and ``currents`` as each sees its own,
+    each rendered at once (see ``NavCache._siblings``).
     """
 
     template: str
     depth: int
     siblings: dict[str, str]
+    currents: dict[str, str]
 
 
 class _Index:
@@ -309,20 +311,23 @@ class NavCache:
             msg = "the page's entry renders differently alone"
             raise _Fallback(msg)
         sibling = self._entry(pagename, place, options, depth, current=False)
-        siblings = self._siblings(pagename, place, options, depth)
-        return _Group(html.replace(current, sibling), depth, siblings)
+        siblings, currents = self._siblings(pagename, place, options, depth)
+        if currents.get(pagename, current) != current:
+            currents = {}  # rendered together, they came out otherwise
+        return _Group(html.replace(current, sibling), depth, siblings, currents)
 
     def _siblings(
         self, pagename: str, place: _Place, options: _Options, depth: int
-    ) -> dict[str, str]:
-        """The entries of the pages listed beside *pagename*, as a sibling sees them.
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The entries of the pages beside *pagename*, as a sibling and as their own page sees them.
 
-        One toctree of all of them is resolved and rendered once, instead of
-        one per page (``builder.render_partial`` is a whole docutils publish),
-        and cut into its items. Only documents listed once, in the page's
-        folder, are taken; if the items do not match them one to one, none
-        is (each page then renders its own, as before). An entry is used only
-        where the group's sidebar holds it exactly once, as before.
+        ``builder.render_partial`` is a whole docutils publish, so each kind is
+        rendered once for all pages instead of once per page, and cut into its
+        items: the sibling view as one toctree of all of them, the own views as
+        one list of each page's resolved entry. Only documents listed once, in
+        the page's folder, are taken; if the items do not match them one to
+        one, none is (each page then renders its own, as before). An entry is
+        used only where the group's sidebar holds it exactly once, as before.
         """
         env = self.builder.env
         assert self._index is not None
@@ -334,16 +339,17 @@ class NavCache:
             and posixpath.dirname(ref) == folder
         ]
         if not entries:
-            return {}
+            return {}, {}
+        refs = [ref for _title, ref in entries]
         try:
-            fragment = self._render(entries, posixpath.join(folder, _NOBODY), place,
-                                    options, depth)
+            seen = self._resolve(entries, posixpath.join(folder, _NOBODY), place, options, depth)
+            own = nodes.bullet_list()
+            for entry in entries:
+                own.extend(_top_items(self._resolve([entry], entry[1], place, options, depth)))
         except _Fallback:
-            return {}
-        items = _items(fragment)
-        if len(items) != len(entries):
-            return {}
-        return {ref: item for (_title, ref), item in zip(entries, items, strict=True)}
+            return {}, {}
+        return (_by_ref(refs, _items(self._fragment(seen))),
+                _by_ref(refs, _items(self._fragment(own))))
 
     def _splice(self, group: _Group, pagename: str, place: _Place, options: _Options) -> str:
         """Swap the page's entry, as current, into its group's sidebar."""
@@ -352,7 +358,8 @@ class NavCache:
         if group.template.count(sibling) != 1:
             msg = "the page's entry is not in its group's sidebar exactly once"
             raise _Fallback(msg)
-        current = self._entry(pagename, place, options, group.depth, current=True)
+        current = group.currents.get(pagename) or self._entry(
+            pagename, place, options, group.depth, current=True)
         return group.template.replace(sibling, current)
 
     def _entry(
@@ -374,22 +381,28 @@ class NavCache:
         """
         # A sibling's view: same folder (same relative links), nothing current.
         viewer = docname if current else posixpath.join(posixpath.dirname(docname), _NOBODY)
-        fragment = self._render([(place.title, docname)], viewer, place, options, depth)
+        resolved = self._resolve([(place.title, docname)], viewer, place, options, depth)
+        fragment = self._fragment(resolved)
         head, _, entry = fragment.partition(">\n")
         if not (head.startswith("<ul") and entry.startswith("<li ") and entry.endswith("</ul>\n")):
             msg = "unexpected markup of a single entry"
             raise _Fallback(msg)
         return entry.removesuffix("</ul>\n")
 
-    def _render(
+    def _fragment(self, node: nodes.Element) -> str:
+        """*node* rendered as HTML, by the builder's own renderer."""
+        fragment: str = self.builder.render_partial(node)["fragment"]
+        return fragment
+
+    def _resolve(
         self,
         entries: list[tuple[str | None, str]],
         viewer: str,
         place: _Place,
         options: _Options,
         depth: int,
-    ) -> str:
-        """Render a toctree of *entries* as *viewer* sees it, shifted to list depth *depth*."""
+    ) -> nodes.Element:
+        """Resolve a toctree of *entries* as *viewer* sees it, shifted to list depth *depth*."""
         env = self.builder.env
         root = place.root_toctree
         maxdepth = options.maxdepth or root.get("maxdepth", -1)
@@ -420,8 +433,7 @@ class NavCache:
             raise _Fallback(msg)
         for element in resolved.findall(nodes.Element):
             element["classes"] = [_shift_depth(name, depth - 1) for name in element["classes"]]
-        fragment: str = self.builder.render_partial(resolved)["fragment"]
-        return fragment
+        return resolved
 
 
 #: The markup that opens or closes a list, or closes an item, in rendered HTML.
@@ -452,6 +464,22 @@ def _items(fragment: str) -> list[str]:
             item.startswith("<li ") for item in items):
         return []
     return items
+
+
+def _top_items(resolved: nodes.Element) -> list[nodes.list_item]:
+    """The items of the one list a resolved toctree holds (raises if it holds more)."""
+    lists = [child for child in resolved.children if isinstance(child, nodes.bullet_list)]
+    if len(lists) != 1 or len(resolved.children) != 1:
+        msg = "unexpected shape of a single entry"
+        raise _Fallback(msg)
+    items = [child for child in lists[0].children if isinstance(child, nodes.list_item)]
+    lists[0].children = []  # the items move to the list that renders them together
+    return items
+
+
+def _by_ref(refs: list[str], items: list[str]) -> dict[str, str]:
+    """Each page's rendered item, or nothing when the items do not match the pages."""
+    return dict(zip(refs, items, strict=True)) if len(items) == len(refs) else {}
 
 
 def _shift_depth(name: str, shift: int) -> str:

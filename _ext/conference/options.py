@@ -17,11 +17,20 @@ turns each into a located ``conference.option`` warning.
 A :class:`LenientOptions` is a plain ``dict`` of the known options, so parsers
 that read ``option_spec`` themselves (MyST) see exactly the directive's
 options and keep their own checks.
+
+Most blocks are one ``:name: value`` per line with plain words for values.
+Those are read without docutils' nested parse (:func:`_simple_fields`), which
+builds a whole state machine per block and cost a talk page a millisecond; a
+value with anything docutils could read as markup (``*``, backquotes,
+``|``, a trailing ``_``, ``::``, a leading enumerator or punctuation, a
+continuation line) sends the block to the nested parse, so both give the same
+options and the same problems.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
@@ -103,11 +112,51 @@ def install() -> None:
     states.Body.parse_extension_options = parse_extension_options  # type: ignore[method-assign]
 
 
+#: One option on one line, ``:name: value``, whose name and value docutils
+#: reads as plain text.
+_SIMPLE_FIELD: Final = re.compile(r":([A-Za-z0-9-]+):(?:[ ]+(.*?))?[ ]*")
+#: Characters of a plain value; anything else may be markup.
+_PLAIN_VALUE: Final = re.compile(r"[\w .,;:/?=&%#@+()'!~-]*")
+#: Plain characters that docutils still reads as markup where they stand: a
+#: literal-block marker, an underscore that ends a word (a reference), and a
+#: value that starts like a list item or with punctuation.
+_MARKUP_IN_PLAIN: Final = re.compile(r"::|_(?!\w)|^\W|^\w+[.)](?:\s|$)")
+
+
+def _simple_fields(datalines: StringList) -> list[nodes.field] | None:
+    """The fields of a block of plain one-line options, or ``None`` for any other block.
+
+    Each field is what docutils' field list parse makes of that line: a
+    name, and a body holding the value as one paragraph (none when empty),
+    at the line's source and line number.
+    """
+    fields: list[nodes.field] = []
+    for index, line in enumerate(datalines):
+        match = _SIMPLE_FIELD.fullmatch(line)
+        if match is None:
+            return None
+        name, value = match[1], match[2] or ""
+        if value and (_PLAIN_VALUE.fullmatch(value) is None
+                      or _MARKUP_IN_PLAIN.search(value) is not None):
+            return None
+        body = nodes.field_body()
+        if value:
+            body += nodes.paragraph(value, value)
+        field = nodes.field("", nodes.field_name(name, name), body)
+        source, offset = datalines.info(index)
+        field.source, field.line = source, None if offset is None else offset + 1
+        fields.append(field)
+    return fields
+
+
 def _read_block(state: states.Body, spec: LenientOptions,
                 datalines: StringList) -> dict[str, Any]:
     """Parse the field list in ``datalines``, skipping any line that is not a field."""
-    fields: list[nodes.field] = []
     problems: list[OptionProblem] = []
+    simple = _simple_fields(datalines)
+    if simple is not None:
+        return _options(spec, simple, problems)
+    fields: list[nodes.field] = []
     start = 0
     while start < len(datalines):
         holder = nodes.field_list()
@@ -129,6 +178,12 @@ def _read_block(state: states.Body, spec: LenientOptions,
             "':name: value'); ignored",
         ))
         start += 1
+    return _options(spec, fields, problems)
+
+
+def _options(spec: LenientOptions, fields: list[nodes.field],
+             problems: list[OptionProblem]) -> dict[str, Any]:
+    """The options of ``fields``, with every problem met, in line order."""
     options = spec.read(fields, problems)
     options[PROBLEMS] = tuple(sorted(problems, key=lambda problem: problem.line or 0))
     return options

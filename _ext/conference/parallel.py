@@ -42,7 +42,6 @@ nproc)`` and the module-level ``make_chunks`` of ``sphinx.builders`` it calls
 from __future__ import annotations
 
 import dataclasses
-import gc
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import sphinx.builders
@@ -52,7 +51,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
-from . import compat
+from . import collector, compat
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -194,7 +193,7 @@ def _silent(iterable: Iterable[_T], *args: object, **kwargs: object) -> Iterator
 
 
 def _write_parallel(
-    builder: StandaloneHTMLBuilder, jobs: int, verbosity: int, docnames: Sequence[str]
+    app: Sphinx, builder: StandaloneHTMLBuilder, jobs: int, docnames: Sequence[str]
 ) -> None:
     """Write ``docnames`` in ``jobs`` forked writers, each resolving its own pages.
 
@@ -218,7 +217,7 @@ def _write_parallel(
     builder._write_serial(list(docnames[:1]))
     chunks = _chunks(list(docnames[1:]), jobs)
     progress = status_iterator(chunks, __("writing output... "), "darkgreen", len(chunks),
-                               verbosity)
+                               app.verbosity)
     results: dict[int, _Written] = {}
 
     def done(index: int) -> Callable[[list[str], _Written], None]:
@@ -229,15 +228,12 @@ def _write_parallel(
 
     tasks = ParallelTasks(jobs)
     # Keep the collector of each forked writer off the objects it inherits:
-    # walking them would copy every page of the main process's memory.
-    gc.collect()
-    gc.freeze()
-    try:
-        for index, chunk in enumerate(chunks):
-            tasks.add_task(write_process, chunk, done(index))
-        tasks.join()
-    finally:
-        gc.unfreeze()
+    # walking them would copy every page of the main process's memory. They
+    # stay frozen until ``build-finished`` (``conference.collector``).
+    collector.before_forking(app)
+    for index, chunk in enumerate(chunks):
+        tasks.add_task(write_process, chunk, done(index))
+    tasks.join()
     for index in range(len(chunks)):
         _merge(builder, results[index])
     for _rest in progress:
@@ -280,7 +276,7 @@ def install(app: Sphinx) -> None:
     def write_parallel(docnames: Sequence[str], nproc: int) -> None:
         # Sphinx passes -j N minus one for its busy main process; here the
         # main process only waits and merges, so N writers run.
-        _write_parallel(builder, jobs, app.verbosity, docnames)
+        _write_parallel(app, builder, jobs, docnames)
 
     builder._write_parallel = write_parallel  # type: ignore[method-assign]
     builder._read_parallel = (  # type: ignore[method-assign]

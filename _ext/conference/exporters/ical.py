@@ -24,8 +24,10 @@ Choices a reader of the files will notice:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
@@ -124,10 +126,7 @@ def _calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.calendar_name = clean_text(name)  # NAME and X-WR-CALNAME
     calendar.add("x-wr-timezone", info.timezone)
-    first, last = _covered_years(info, talks)
-    calendar.add_component(
-        Timezone.from_tzinfo(info.tzinfo, tzid=info.timezone, first_date=first, last_date=last)
-    )
+    calendar.add_component(_vtimezone(info.timezone, *_covered_years(info, talks)))
     for talk in talks:
         calendar.add_component(_event(info, talk, http_url(talk_url(talk)), stamp))
     ical: bytes = calendar.to_ical()
@@ -196,6 +195,18 @@ def _description(talk: Talk) -> str:
     ]
     paragraphs.append("\n".join(links))
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+@functools.lru_cache(maxsize=8)
+def _vtimezone(timezone: str, first: dt.date, last: dt.date) -> Timezone:
+    """The ``VTIMEZONE`` of ``timezone`` from ``first`` to ``last``.
+
+    Made once and shared by every file that covers the same years: a site has
+    a calendar per talk, and each would compute the same transitions again.
+    Nothing changes a component once it is made; ``to_ical`` only reads it.
+    """
+    return Timezone.from_tzinfo(ZoneInfo(timezone), tzid=timezone, first_date=first,
+                                last_date=last)
 
 
 def _covered_years(info: ConferenceInfo, talks: Sequence[Talk]) -> tuple[dt.date, dt.date]:
