@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import gc
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.testing.util import SphinxTestApp
 from test_incremental import ROOT, MakeApp, build, snapshot
 
 from conference import collector
@@ -36,21 +38,33 @@ def src(tmp_path: Path) -> Path:
     return path
 
 
+def build_watched(make_app: MakeApp, tmp_path: Path, src: Path,
+                  handlers: dict[str, Callable[..., None]]) -> SphinxTestApp:
+    """A fresh html build of ``src`` with ``handlers`` (event: handler, run last)."""
+    app = make_app("html", srcdir=src, builddir=tmp_path / "b", freshenv=True)
+    for event, handler in handlers.items():
+        app.connect(event, handler, priority=900)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 def test_the_environment_is_frozen_while_pages_are_written(
     make_app: MakeApp, tmp_path: Path, src: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(collector, "EVERY", 2)
     seen: dict[str, Any] = {"written": []}
-    app = make_app("html", srcdir=src, builddir=tmp_path / "b", freshenv=True)
 
     def page_context(app: Sphinx, pagename: str, *args: Any) -> None:
         seen["written"].append((pagename, is_frozen(app.env)))
 
-    app.connect("html-page-context", page_context)
-    app.connect("doctree-read", lambda app, doctree: seen.setdefault(
-        "first read frozen", is_frozen(app.env)))
-    app.build()
-    app.cleanup()
+    app = build_watched(make_app, tmp_path, src, {
+        "html-page-context": page_context,
+        "doctree-read": lambda app, doctree: seen.setdefault(
+            "first read frozen", is_frozen(app.env)),
+    })
 
     assert app.statuscode == 0
     assert app.warning.getvalue() == ""
@@ -65,11 +79,9 @@ def test_a_small_site_leaves_the_collector_alone(
     make_app: MakeApp, tmp_path: Path, src: Path
 ) -> None:
     """Under :data:`collector.EVERY` pages nothing is frozen: a collection would cost more."""
-    app = make_app("html", srcdir=src, builddir=tmp_path / "b", freshenv=True)
     frozen: list[int] = []
-    app.connect("html-page-context", lambda *args: frozen.append(gc.get_freeze_count()))
-    app.build()
-    app.cleanup()
+    app = build_watched(make_app, tmp_path, src, {
+        "html-page-context": lambda *args: frozen.append(gc.get_freeze_count())})
     assert app.statuscode == 0
     assert len(app.env.found_docs) < collector.EVERY
     assert frozen
@@ -91,17 +103,14 @@ def test_a_build_that_fails_while_writing_leaves_nothing_frozen(
 ) -> None:
     """``build-finished`` comes with the exception too, and unfreezes."""
     monkeypatch.setattr(collector, "EVERY", 2)
-    app = make_app("html", srcdir=src, builddir=tmp_path / "b", freshenv=True)
     frozen: list[int] = []
 
     def fail(app: Sphinx, pagename: str, *args: Any) -> None:
         frozen.append(gc.get_freeze_count())
         raise RuntimeError(pagename)
 
-    app.connect("html-page-context", fail)
     with pytest.raises(ExtensionError):
-        app.build()
-    app.cleanup()
+        build_watched(make_app, tmp_path, src, {"html-page-context": fail})
     assert frozen
     assert frozen[0] > 0
     assert gc.get_freeze_count() == 0
@@ -111,12 +120,9 @@ def test_each_read_doctree_is_released_when_the_next_page_is_read(
     make_app: MakeApp, tmp_path: Path, src: Path
 ) -> None:
     """Sphinx keeps every read doctree for writing; here only the page being read is held."""
-    app = make_app("html", srcdir=src, builddir=tmp_path / "b", freshenv=True)
     held: list[int] = []
-    app.connect("doctree-read", lambda app, doctree: held.append(
-        len(app.env._write_doc_doctree_cache)), priority=900)
-    app.build()
-    app.cleanup()
+    app = build_watched(make_app, tmp_path, src, {
+        "doctree-read": lambda app, doctree: held.append(len(app.env._write_doc_doctree_cache))})
     assert app.statuscode == 0
     assert len(held) >= 15
     assert set(held) == {0}

@@ -19,18 +19,19 @@ this module collects what is garbage, then freezes what is left
 * when reading starts (an incremental build's unpickled environment);
 * every :data:`EVERY` pages read, and every :data:`EVERY` pages written, so a
   collection walks at most that many pages' objects;
-* once reading is over (``env-updated``, after :mod:`conference.doctrees`
-  released the read doctrees): everything is unfrozen first and collected,
-  because that release made most of the frozen objects garbage.
+* once reading is over (``env-updated``, after every handler that reads
+  pages), so writing starts with nothing to walk.
 
 Under ``-j N`` the main process also freezes before it forks writers
 (:func:`before_forking`), on a site of any size.
 
 An object frozen and dropped later stays in memory until ``build-finished``,
 which unfreezes everything, so a process that runs several builds (tests, an
-autobuild server) keeps nothing from one build to the next. While writing
-that is the two doctrees alive at each freeze (the page being resolved and
-the one written before it), two in :data:`EVERY`. The freeze applies to the
+autobuild server) keeps nothing from one build to the next. Such objects are
+few: :mod:`conference.doctrees` drops each doctree once the next page is read,
+so what a freeze catches is the doctree alive at that moment, one in
+:data:`EVERY` pages read, and, while writing, two (the page being resolved and
+the one written before it). The freeze applies to the
 whole process: a program that froze its own objects before building gets
 them unfrozen at the end.
 
@@ -83,8 +84,17 @@ def start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     _PAGES[app] = 0
 
 
-def page_done(app: Sphinx, doctree: nodes.document, docname: str | None = None) -> None:
-    """``doctree-read`` and ``doctree-resolved``: freeze once every :data:`EVERY` pages."""
+def page_read(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: count the page; freeze once every :data:`EVERY` pages."""
+    _count(app)
+
+
+def page_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: count the page; freeze once every :data:`EVERY` pages."""
+    _count(app)
+
+
+def _count(app: Sphinx) -> None:
     if app not in _PAGES:
         return
     pages = _PAGES[app] + 1
@@ -95,10 +105,9 @@ def page_done(app: Sphinx, doctree: nodes.document, docname: str | None = None) 
 
 
 def reading_done(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: free the released doctrees, then freeze what writing will use."""
+    """``env-updated``: freeze what reading left for writing to use."""
     if app not in _PAGES:
         return
-    gc.unfreeze()
     settle()
     _PAGES[app] = 0
 
