@@ -19,6 +19,7 @@ from frabschema import validate_schedule_xml
 from icalendar import Calendar
 from sphinx.testing.util import SphinxTestApp
 
+from conference import exports as conference_exports
 from conference.exporters import bundle, export_path
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-exports"
@@ -157,6 +158,103 @@ def test_parallel_build_gives_the_same_exports(make_app: MakeApp, tmp_path: Path
     serial = exports(build(make_app, copy_root(tmp_path, "serial")))
     app = run(make_app, copy_root(tmp_path, "parallel"), parallel=2)
     assert exports(Path(app.outdir)) == serial
+
+
+def made_in_main(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The exports the main process is left to make at ``build-finished``, from now on."""
+    made: list[str] = []
+    real = conference_exports._make_all
+
+    def spying(app: Any, todo: list[tuple[str, Any, Any]]) -> dict[str, bytes | None]:
+        made.extend(path for path, _make, _held in todo)
+        return real(app, todo)
+
+    monkeypatch.setattr(conference_exports, "_make_all", spying)
+    return made
+
+
+def test_parallel_build_makes_the_exports_ahead(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``-j 2`` a forked process makes every export while the main process reads on.
+
+    The main process is left none of them to make, and writes the files a
+    serial build writes.
+    """
+    serial = exports(build(make_app, copy_root(tmp_path, "serial")))
+    monkeypatch.setattr(conference_exports, "PARALLEL_EXPORTS", 1)
+    made = made_in_main(monkeypatch)
+    app = run(make_app, copy_root(tmp_path, "parallel"), parallel=2)
+    assert made == []
+    assert exports(Path(app.outdir)) == serial
+    assert "WARNING" not in app.warning.getvalue()
+
+
+PANEL = """\
+Panel
+=====
+
+.. talk::
+   :presenter: Jane Doe
+   :room: Grand Ballroom
+   :time: 16:00-17:00
+
+Who is speaking this year:
+
+.. presenters::
+"""
+
+
+def test_exports_made_ahead_from_old_inputs_are_made_again(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A talk on a page with a view is read after the forked process started: it is not lost.
+
+    Such a page is read once every other page is (``schedule.defer_view_pages``),
+    after :func:`conference.exports.make_ahead` forked. The files that hold
+    the talk are made again by the main process, from the inputs it has; the
+    others are taken as they were made ahead.
+    """
+    sources = {name: copy_root(tmp_path, name) for name in ("serial", "parallel")}
+    for srcdir in sources.values():
+        (srcdir / "friday" / "panel.rst").write_text(PANEL, encoding="utf-8")
+    serial = exports(build(make_app, sources["serial"]))
+    assert "calendar/panel.ics" in serial
+    monkeypatch.setattr(conference_exports, "PARALLEL_EXPORTS", 1)
+    made = made_in_main(monkeypatch)
+    app = run(make_app, sources["parallel"], parallel=2)
+    assert sorted(made) == ["calendar/friday.ics", "calendar/panel.ics", "schedule.ics",
+                            "schedule.json", "schedule.xml"]
+    assert exports(Path(app.outdir)) == serial
+
+
+def test_a_failed_parallel_build_writes_no_exports(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exports made ahead are dropped, and their process ended, when writing fails."""
+    monkeypatch.setattr(conference_exports, "PARALLEL_EXPORTS", 1)
+    ended: list[object] = []
+    real = conference_exports._Ahead.terminate
+
+    def terminate(self: Any) -> None:
+        ended.append(self)
+        real(self)
+
+    monkeypatch.setattr(conference_exports._Ahead, "terminate", terminate)
+    app = make_app("html", srcdir=copy_root(tmp_path), parallel=2)
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("a writer fails")
+
+    app.connect("html-page-context", fail)
+    try:
+        with pytest.raises(Exception, match="a writer fails"):
+            app.build()
+    finally:
+        app.cleanup()
+    assert len(ended) == 1
+    assert conference_exports._AHEAD.get(app) is None
+    assert exports(Path(app.outdir)) == {}
 
 
 def test_noop_rebuild_leaves_mtimes_alone(make_app: MakeApp, tmp_path: Path) -> None:

@@ -94,6 +94,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", doctrees.release_written_doctree)
     app.connect("doctree-resolved", stemcache.share_stems)
     app.add_post_transform(transforms.SingleHtmlFragments)
+    app.connect("env-updated", exports.make_ahead, priority=exports.AHEAD_PRIORITY)
     app.connect("build-finished", exports.write_exports)
     app.connect("doctree-read", dependencies.note_read)
     app.connect("env-get-outdated", dependencies.reread_other_flavour)

@@ -14,30 +14,36 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 from urllib.parse import quote, urljoin
+from weakref import WeakKeyDictionary
 
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import SphinxParallelError
 from sphinx.util import logging
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
-from . import exporters
+from . import collector, exporters
 from .config import conference_info
 from .domain import ConferenceDomain
 from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
 from .exporters.bundle import FileMaker
 from .exportmemo import ExportMemo
-from .model import Talk
+from .model import ConferenceInfo, Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 __all__ = [
     "config_location",
     "export_path",
+    "make_ahead",
     "remove_exports",
     "talk_url_for",
     "write_exports",
@@ -60,7 +66,10 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     An export never ends a build: a file that cannot be made or written is a
     located ``conference.export`` warning, and every other file is written.
     """
+    ahead = _AHEAD.pop(app, None)
     if exception is not None or app.builder.name not in EXPORTING_BUILDERS:
+        if ahead is not None:
+            ahead.terminate()
         return
     outdir = Path(app.outdir)
     where = config_location(app)
@@ -88,22 +97,11 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
         except ValueError as exc:
             logger.warning("day %r gets no calendar file: %s", day, exc, type="conference",
                            subtype="export", location=where)
-    talk_url = talk_url_for(app.builder)
-    # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
-    stamp = exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
-    language = app.config.language or "en"
-    makers = exporters.schedule_makers(info, talks, talk_url, stamp=stamp, language=language)
-    memo = ExportMemo(app, info, (stamp, language))
+    memo, kept, todo = _plan(app, info, talks)
+    made = _take_ahead(ahead, todo)
+    made.update(_make_all(app, [(path, make, held) for path, make, held, _digest in todo
+                                if path not in made]))
     changed: list[str] = []
-    kept: set[Path] = set()
-    todo: list[tuple[str, FileMaker, tuple[Talk, ...], str]] = []
-    for path, (make, held) in makers.items():
-        digest = memo.digest(path, held, talk_url)
-        if memo.unchanged(outdir, path, digest):
-            kept.add(outdir / path)
-        else:
-            todo.append((path, make, held, digest))
-    made = _make_all(app, [(path, make, held) for path, make, held, _digest in todo])
     for path, make, held, digest in todo:
         data, complete = made.get(path), True
         if data is None:
@@ -131,7 +129,33 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     )
 
 
-#: Below this many files to make, forking writers costs more than it saves.
+#: One export still to make: its path, its writer, its talks, the digest of its inputs.
+_Todo: TypeAlias = tuple[str, FileMaker, tuple[Talk, ...], str]
+
+
+def _plan(app: Sphinx, info: ConferenceInfo, talks: Sequence[Talk]
+          ) -> tuple[ExportMemo, set[Path], list[_Todo]]:
+    """The export memo, the files kept as they are, and the files to make."""
+    outdir = Path(app.outdir)
+    talk_url = talk_url_for(app.builder)
+    # Sphinx has already refused a SOURCE_DATE_EPOCH that int() cannot read.
+    stamp = exporters.stamp_from_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
+    language = app.config.language or "en"
+    makers = exporters.schedule_makers(info, talks, talk_url, stamp=stamp, language=language)
+    memo = ExportMemo(app, info, (stamp, language))
+    kept: set[Path] = set()
+    todo: list[_Todo] = []
+    for path, (make, held) in makers.items():
+        digest = memo.digest(path, held, talk_url)
+        if memo.unchanged(outdir, path, digest):
+            kept.add(outdir / path)
+        else:
+            todo.append((path, make, held, digest))
+    return memo, kept, todo
+
+
+#: Below this many files (or talks, for :func:`make_ahead`), forking writers
+#: costs more than it saves.
 PARALLEL_EXPORTS: Final = 64
 
 
@@ -146,27 +170,101 @@ def _make_all(app: Sphinx, todo: list[tuple[str, FileMaker, tuple[Talk, ...]]]
     failure is only marked there and reported by :func:`_make` here, so the
     warnings come in the same order whatever ``-j`` is.
     """
-
-    def make_chunk(chunk: list[tuple[str, FileMaker, tuple[Talk, ...]]]
-                   ) -> list[tuple[str, bytes | None]]:
-        made: list[tuple[str, bytes | None]] = []
-        for path, make, held in chunk:
-            # Any exception: reported, with its culprits, by _make.
-            try:
-                made.append((path, make(held)))
-            except Exception:
-                made.append((path, None))
-        return made
-
     if app.parallel < 2 or len(todo) < PARALLEL_EXPORTS or not parallel_available:
-        return dict(make_chunk(todo))
+        return dict(_make_chunk(todo))
     results: dict[str, bytes | None] = {}
     tasks = ParallelTasks(app.parallel)
     for first in range(app.parallel):
         chunk = todo[first::app.parallel]
-        tasks.add_task(make_chunk, chunk, lambda _chunk, made: results.update(made))
+        tasks.add_task(_make_chunk, chunk, lambda _chunk, made: results.update(made))
     tasks.join()
     return results
+
+
+def _make_chunk(chunk: Iterable[tuple[str, FileMaker, tuple[Talk, ...]]]
+                ) -> list[tuple[str, bytes | None]]:
+    """Each file's bytes, ``None`` where its writer raised: :func:`_make` reports those."""
+    made: list[tuple[str, bytes | None]] = []
+    for path, make, held in chunk:
+        # Any exception: reported, with its culprits, by _make.
+        try:
+            made.append((path, make(held)))
+        except Exception:
+            made.append((path, None))
+    return made
+
+
+# -- made ahead, under -j N ------------------------------------------------------
+
+
+class _Ahead:
+    """The exports being made in a forked process, and what it sent back."""
+
+    def __init__(self, tasks: ParallelTasks) -> None:
+        self.tasks = tasks
+        self.made: dict[str, tuple[str, bytes | None]] = {}
+
+    def receive(self, _arg: object, made: dict[str, tuple[str, bytes | None]]) -> None:
+        self.made = made
+
+    def terminate(self) -> None:
+        self.tasks.terminate()
+
+
+#: Per build: the exports :func:`make_ahead` started.
+_AHEAD: WeakKeyDictionary[Sphinx, _Ahead] = WeakKeyDictionary()
+
+#: ``env-updated`` priority of :func:`make_ahead`: before the handlers that
+#: read pages (``conference.schedule.refresh_views``, priority 500).
+AHEAD_PRIORITY: Final = 100
+
+
+def make_ahead(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``, under ``-j N``: start making the exports in a forked process.
+
+    Why: the exports of a 1000-talk site take five seconds of one core, made
+    at ``build-finished`` after every page is written, while the main
+    process, alone, then reads the day pages and the overview. Every talk page has been
+    read by now, so the exports can be made beside those reads, on the core
+    that would otherwise wait. :func:`write_exports` takes a file made
+    ahead only if it was made from the inputs it has itself (the digest of
+    :class:`ExportMemo`), so a talk that changes later (one declared on a
+    page read after this) is made again there; warnings and the writing of
+    the files stay where they were, so the log and the output do not depend
+    on ``-j``.
+    """
+    if (app.parallel < 2 or not parallel_available
+            or app.builder.name not in EXPORTING_BUILDERS):
+        return
+    info = conference_info(app.config)
+    domain = ConferenceDomain.of(env)
+    if info is None or len(domain.talks) < PARALLEL_EXPORTS:
+        return
+
+    def make_todo() -> dict[str, tuple[str, bytes | None]]:
+        _memo, _kept, todo = _plan(app, info, conference_order(domain.talks.values()))
+        made = dict(_make_chunk((path, maker, held) for path, maker, held, _digest in todo))
+        return {path: (digest, made[path]) for path, _maker, _held, digest in todo}
+
+    ahead = _Ahead(ParallelTasks(1))
+    # A forked process's collector would walk (and so copy) everything it inherits.
+    collector.before_forking(app)
+    ahead.tasks.add_task(make_todo, None, ahead.receive)
+    _AHEAD[app] = ahead
+
+
+def _take_ahead(ahead: _Ahead | None, todo: list[_Todo]) -> dict[str, bytes | None]:
+    """The files of ``todo`` that :func:`make_ahead` made from these same inputs."""
+    if ahead is None:
+        return {}
+    try:
+        ahead.tasks.join()
+    except SphinxParallelError as exc:
+        # Whatever went wrong there, every file is made here instead.
+        logger.debug("[conference] exports made ahead are lost: %s", exc)
+        return {}
+    return {path: ahead.made[path][1] for path, _maker, _held, digest in todo
+            if path in ahead.made and ahead.made[path][0] == digest}
 
 
 def _make(

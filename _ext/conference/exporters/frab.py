@@ -233,17 +233,18 @@ def frab_json(
     *,
     language: str = "en",
 ) -> bytes:
-    r"""``schedule.json``: :func:`frab_schedule` as UTF-8 JSON.
+    """``schedule.json``: :func:`frab_schedule` as UTF-8 JSON (see :func:`schedule_json`)."""
+    return schedule_json(frab_schedule(info, talks, talk_url, language=language))
+
+
+def schedule_json(schedule: FrabSchedule) -> bytes:
+    r"""The bytes of ``schedule.json`` for an already built :class:`FrabSchedule`.
 
     ``<``, ``>``, ``&`` and the two JavaScript line separators are written as
     ``\u003c``-style escapes (the same JSON value), so the file stays inert
     even if someone pastes it into an HTML ``<script>``.
     """
-    text = json.dumps(
-        _document(frab_schedule(info, talks, talk_url, language=language)),
-        ensure_ascii=False,
-        indent=2,
-    )
+    text = json.dumps(_document(schedule), ensure_ascii=False, indent=2)
     # These characters can only occur inside JSON strings, where the escape
     # means the same character.
     for char in "<>&\u2028\u2029":

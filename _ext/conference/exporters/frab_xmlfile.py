@@ -34,7 +34,12 @@ def frab_xml(
     language: str = "en",
 ) -> bytes:
     """``schedule.xml``: :func:`~conference.exporters.frab.frab_schedule` as UTF-8 XML."""
-    root = _schedule_element(frab_schedule(info, talks, talk_url, language=language))
+    return schedule_xml(frab_schedule(info, talks, talk_url, language=language))
+
+
+def schedule_xml(schedule: FrabSchedule) -> bytes:
+    """The bytes of ``schedule.xml`` for an already built :class:`FrabSchedule`."""
+    root = _schedule_element(schedule)
     ET.indent(root, space="  ")
     xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
