@@ -31,6 +31,7 @@ import editgrammar
 import pytest
 import sphinx
 from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-incremental"
@@ -361,6 +362,35 @@ def test_reordering_a_day_rewrites_that_day_not_the_others(
     assert {"friday/async-io.html", "friday/packaging.html", "friday/lightning.html"} <= changed
     assert written == changed
     assert not {name for name in written if name.startswith(("thursday/", "saturday/"))}
+    assert_same_output(outdir, clean_build_of(make_app, src, tmp_path, "clean"))
+
+
+def test_pages_rewritten_for_their_sidebar_only_are_not_indexed_again(
+    make_app: MakeApp, tmp_path: Path, src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their search data is kept from the old index (``searchindex.keep_same_bodies``).
+
+    Friday's order changes: the moved talk and the pages that list talks,
+    read again, are indexed again; the other Friday pages, written again for
+    their sidebar and prev/next links, are not. The index is a clean build's.
+    """
+    outdir = Path(build(make_app, src, tmp_path / "A").outdir)
+    before = mtimes(outdir)
+    indexed: list[str] = []
+    original = StandaloneHTMLBuilder.index_page
+
+    def counting(self: StandaloneHTMLBuilder, pagename: str, *args: Any) -> None:
+        indexed.append(pagename)
+        original(self, pagename, *args)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "index_page", counting)
+    edit_time(src)
+    build(make_app, src, tmp_path / "A")
+    written = {name.removesuffix(".html") for name in pages(rewritten(before, outdir))}
+    sidebar_only = {"friday/async-io", "friday/lightning", "friday/packaging"}
+    assert sidebar_only <= written
+    assert set(indexed) == written - sidebar_only
+    assert {"friday/testing", "friday/index"} <= set(indexed)
     assert_same_output(outdir, clean_build_of(make_app, src, tmp_path, "clean"))
 
 

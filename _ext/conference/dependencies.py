@@ -50,6 +50,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -59,6 +60,7 @@ from sphinx.util import docname_join
 from .assets import images_by_doc
 from .domain import ConferenceDomain
 from .model import Presenter
+from .parallel import unknown_extensions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -398,10 +400,33 @@ def page_fingerprints(
             own_ids.get(docname),
             images.get(docname),
             [(xref, references.inputs(docname, xref)) for xref in domain.xrefs_on(docname)],
-            navigation.inputs(docname),
-        ))
+            # When the page was read: its own doctree is an input of its body.
+            env.all_docs.get(docname),
+        )) + ":" + _digest(navigation.inputs(docname))
         for docname in sorted(env.found_docs)
     }
+
+
+def _body(fingerprint: str) -> str:
+    """The part of a page's fingerprint that its body is made from (without navigation)."""
+    return fingerprint.partition(":")[0]
+
+
+#: Per build: the pages written again only because their navigation changed.
+_SAME_BODY: WeakKeyDictionary[Sphinx, frozenset[str]] = WeakKeyDictionary()
+
+
+def same_body(app: Sphinx) -> frozenset[str]:
+    """The pages this build writes again only for their navigation, so with the same body.
+
+    Their own doctree was not read again, nothing the body takes from other
+    pages changed, and they have no toctree (a body toctree shows other
+    pages' titles, which are navigation inputs): so the resolved doctree,
+    and everything made from it alone, such as the page's search index
+    data, is what the last build of this output made. Empty when a project
+    extension's write-time work is unknown (``parallel.unknown_extensions``).
+    """
+    return _SAME_BODY.get(app, frozenset())
 
 
 def rewrite_changed(
@@ -415,7 +440,17 @@ def rewrite_changed(
     current = page_fingerprints(app, env, *page_inputs)
     previous = domain.record_written(output_key(app), current)
     if previous is None:
+        _SAME_BODY[app] = frozenset()
         return sorted(current)
-    return sorted(docname for docname, digest in current.items()
-                  if previous.get(docname) != digest)
+    changed = sorted(docname for docname, digest in current.items()
+                     if previous.get(docname) != digest)
+    if unknown_extensions(app):
+        _SAME_BODY[app] = frozenset()
+    else:
+        _SAME_BODY[app] = frozenset(
+            docname for docname in changed
+            if docname in previous and _body(previous[docname]) == _body(current[docname])
+            and docname not in env.toctree_includes
+        )
+    return changed
 

@@ -42,19 +42,22 @@ nproc)`` and the module-level ``make_chunks`` of ``sphinx.builders`` it calls
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Final, TypeVar
+import multiprocessing
+import traceback
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 import sphinx.builders
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import SphinxParallelError
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
-from sphinx.util.parallel import ParallelTasks
 
 from . import collector, compat
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from sphinx.application import Sphinx
     from sphinx.search import IndexBuilder
@@ -165,19 +168,20 @@ def _merge(builder: StandaloneHTMLBuilder, written: _Written) -> None:
             mapping.setdefault(word, set()).update(docnames)
 
 
-#: Chunks per writer. Each chunk is one fork, one result sent back, and one
-#: navigation cache filled again (a writer seeds the sidebar of each group
-#: its pages are in); Sphinx's ``make_chunks`` makes 14 chunks of 1000 pages
-#: for two writers. A few per writer still even out pages of unequal cost.
-CHUNKS_PER_WRITER: Final = 3
+#: Chunks per reader. Each chunk is one fork and one whole environment sent
+#: back; Sphinx's ``make_chunks`` makes 14 chunks of 1000 pages for two
+#: readers. A few per reader still even out pages of unequal cost.
+CHUNKS_PER_READER: Final = 3
+
+#: Pages a writer is sent at a time. A batch costs a round trip (the names
+#: out, the batch's index data back); small batches even out the writers'
+#: ends.
+BATCH: Final = 8
 
 
-def _chunks(docnames: list[str], jobs: int) -> list[list[str]]:
-    """``docnames`` cut into ``jobs * CHUNKS_PER_WRITER`` runs of neighbouring pages.
-
-    Neighbours, so that a chunk's pages share sidebars (see ``navcache``).
-    """
-    count = max(1, min(len(docnames), jobs * CHUNKS_PER_WRITER))
+def _chunks(docnames: list[str], count: int) -> list[list[str]]:
+    """``docnames`` cut into ``count`` runs of neighbouring pages, as even as can be."""
+    count = max(1, min(len(docnames), count))
     size, extra = divmod(len(docnames), count)
     chunks, start = [], 0
     for index in range(count):
@@ -185,6 +189,66 @@ def _chunks(docnames: list[str], jobs: int) -> list[list[str]]:
         chunks.append(docnames[start:end])
         start = end
     return [chunk for chunk in chunks if chunk]
+
+
+class _Batches:
+    """The pages still to write, as batches of neighbours, one region per writer.
+
+    Why regions: a writer fills the navigation cache of each group its pages
+    are in (see ``navcache``), so each writer keeps to a run of neighbouring
+    pages. Writer ``i`` takes the batches of region ``i`` from the front;
+    once its region is done it takes the last batch of the region with the
+    most left, so writers end together whatever their pages cost.
+    """
+
+    def __init__(self, docnames: list[str], writers: int) -> None:
+        self.regions = [[chunk[start:start + BATCH] for start in range(0, len(chunk), BATCH)]
+                        for chunk in _chunks(docnames, writers)]
+        self.total = sum(len(region) for region in self.regions)
+
+    def next_for(self, writer: int) -> list[str] | None:
+        """The next batch writer ``writer`` is to write; ``None`` once there is none."""
+        if writer < len(self.regions) and self.regions[writer]:
+            return self.regions[writer].pop(0)
+        fullest = max(self.regions, key=len, default=[])
+        return fullest.pop() if fullest else None
+
+
+def _write_batches(builder: StandaloneHTMLBuilder, connection: Connection) -> None:
+    """A forked writer: write each batch it is sent, send back what the main process needs."""
+    # This forked process only: no per-page progress from the serial
+    # writer; the main process shows each batch, as Sphinx's -j does.
+    sphinx.builders.status_iterator = _silent  # type: ignore[attr-defined]
+    if builder.indexer is not None:
+        # What the main process loaded from the old index stays there.
+        _forget(builder.indexer)
+    while (batch := connection.recv()) is not None:
+        collector = logging.LogCollector()
+        try:
+            with collector.collect():
+                known = set(builder.images)
+                builder._write_serial(batch)
+                fresh = {key: value for key, value in builder.images.items()
+                         if key not in known}
+                written = (_Written({}, {}, {}, {}, {}, {}, fresh) if builder.indexer is None
+                           else _pages_of(builder.indexer, batch, fresh))
+                if builder.indexer is not None:
+                    # The main process has them now; each batch sends its own.
+                    _forget(builder.indexer)
+        except BaseException as exc:
+            logging.convert_serializable(collector.logs)
+            message = traceback.format_exception_only(exc.__class__, exc)[0].strip()
+            connection.send((True, collector.logs, (message, traceback.format_exc())))
+            return
+        logging.convert_serializable(collector.logs)
+        connection.send((False, collector.logs, written))
+
+
+def _forget(indexer: IndexBuilder) -> None:
+    """Empty a writer's index data, so each batch scans only its own pages'."""
+    for mapping in (indexer._titles, indexer._filenames, indexer._all_titles,
+                    indexer._index_entries, indexer._mapping, indexer._title_mapping):
+        mapping.clear()
 
 
 def _silent(iterable: Iterable[_T], *args: object, **kwargs: object) -> Iterator[_T]:
@@ -197,45 +261,70 @@ def _write_parallel(
 ) -> None:
     """Write ``docnames`` in ``jobs`` forked writers, each resolving its own pages.
 
-    Each writer logs its pages as Sphinx's serial writer does, with its own
-    chunk's progress.
+    Each writer lives for the whole write phase and is sent batches of pages
+    (:class:`_Batches`) until none are left; its log records and warnings
+    come back with each batch and are handled here, as ``ParallelTasks``
+    does. The index data is merged once all are written, in the order of
+    the pages.
     """
-
-    def write_process(chunk: list[str]) -> _Written:
-        # This forked process only: no per-page progress from the serial
-        # writer; the main process shows each chunk, as Sphinx's -j does.
-        sphinx.builders.status_iterator = _silent  # type: ignore[attr-defined]
-        known = set(builder.images)
-        builder._write_serial(chunk)
-        fresh = {key: value for key, value in builder.images.items() if key not in known}
-        if builder.indexer is None:
-            return _Written({}, {}, {}, {}, {}, {}, fresh)
-        return _pages_of(builder.indexer, chunk, fresh)
-
-    # Warm up caches (templates, the navigation cache) in the main process
-    # with the first page, as Sphinx does, so every writer inherits them.
-    builder._write_serial(list(docnames[:1]))
-    chunks = _chunks(list(docnames[1:]), jobs)
-    progress = status_iterator(chunks, __("writing output... "), "darkgreen", len(chunks),
+    batches = _Batches(list(docnames), jobs)
+    # Each step of the progress line shows the batch just written.
+    written: list[list[str]] = []
+    progress = status_iterator((written.pop() for _batch in range(batches.total)),
+                               __("writing output... "), "darkgreen", batches.total,
                                app.verbosity)
-    results: dict[int, _Written] = {}
-
-    def done(index: int) -> Callable[[list[str], _Written], None]:
-        def on_chunk_done(chunk: list[str], written: _Written) -> None:
-            results[index] = written
-            next(progress)
-        return on_chunk_done
-
-    tasks = ParallelTasks(jobs)
     # Keep the collector of each forked writer off the objects it inherits:
     # walking them would copy every page of the main process's memory. They
     # stay frozen until ``build-finished`` (``conference.collector``).
     collector.before_forking(app)
-    for index, chunk in enumerate(chunks):
-        tasks.add_task(write_process, chunk, done(index))
-    tasks.join()
-    for index in range(len(chunks)):
-        _merge(builder, results[index])
+    context = multiprocessing.get_context("fork")
+    connections: dict[Connection, int] = {}
+    processes = []
+    results: dict[str, _Written] = {}
+    sent: dict[Connection, list[str]] = {}
+    try:
+        for writer in range(jobs):
+            batch = batches.next_for(writer)
+            if batch is None:
+                break
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_write_batches, args=(builder, theirs))
+            process.start()
+            theirs.close()
+            processes.append(process)
+            connections[ours] = writer
+            ours.send(batch)
+            sent[ours] = batch
+        while connections:
+            for ready in wait(list(connections)):
+                connection = cast("Connection", ready)
+                try:
+                    failed, logs, result = connection.recv()
+                except EOFError:
+                    raise SphinxParallelError(
+                        "a writer process ended without a word", "") from None
+                for record in logs:
+                    logger.handle(record)
+                if failed:
+                    raise SphinxParallelError(*result)
+                results[sent[connection][0]] = result
+                written.append(sent[connection])
+                next(progress)
+                batch = batches.next_for(connections[connection])
+                connection.send(batch)
+                if batch is None:
+                    del connections[connection]
+                    connection.close()
+                else:
+                    sent[connection] = batch
+    finally:
+        for process in processes:
+            if process.is_alive() and connections:
+                process.terminate()
+            process.join()
+    order = {docname: index for index, docname in enumerate(docnames)}
+    for first in sorted(results, key=order.__getitem__):
+        _merge(builder, results[first])
     for _rest in progress:
         pass  # ends the progress line, as Sphinx's does
 
@@ -249,7 +338,8 @@ def _read_parallel(builder: StandaloneHTMLBuilder, docnames: list[str], nproc: i
     """
     original = sphinx.builders.make_chunks  # type: ignore[attr-defined]
     sphinx.builders.make_chunks = (  # type: ignore[attr-defined]
-        lambda arguments, nproc, maxbatch=10: _chunks(list(arguments), nproc))
+        lambda arguments, nproc, maxbatch=10: _chunks(list(arguments),
+                                                      nproc * CHUNKS_PER_READER))
     try:
         type(builder)._read_parallel(builder, docnames, nproc)
     finally:
