@@ -14,6 +14,7 @@ Examples::
     python bench/run.py --n 1000 --flavours floor ext --base floor   # the floor
     python bench/run.py --n 300 --parallel            # -j 2 against -j 1
     python bench/run.py --n 300 --incremental         # edits, then rebuilds
+    python bench/run.py --n 1000 --incremental --check --seed 7 --day saturday  # held out
     python bench/run.py --n 300 --profile             # where the time goes
 
 Flavours: ``plain`` (no extension, hand-written toctrees and tables),
@@ -83,15 +84,20 @@ def sphinx_build(
     return result
 
 
-def make_sources(work: Path, n: int, flavours: list[str]) -> dict[str, Path]:
+#: The generator's default seed (``--seed``): another seed is another
+#: conference of the same shape, for a held-out check.
+SEED = 2013
+
+
+def make_sources(work: Path, n: int, flavours: list[str], seed: int) -> dict[str, Path]:
     """Generate each flavour's sources once; builds never write into them."""
     sources: dict[str, Path] = {}
     for name in flavours:
         kind, navcache, nosidebar, _ = FLAVOURS[name]
         key = kind + ("-navcache" if navcache else "") + ("-nosidebar" if nosidebar else "")
-        src = work / f"src-{key}-{n}"
+        src = work / f"src-{key}-{n}-seed{seed}"
         if not src.exists():
-            generate.generate(src, n, kind, navcache=navcache, nosidebar=nosidebar)
+            generate.generate(src, n, kind, seed, navcache=navcache, nosidebar=nosidebar)
         sources[name] = src
     return sources
 
@@ -101,7 +107,8 @@ def fmt_row(cells: list[object]) -> str:
 
 
 def clean_builds(
-    work: Path, ns: list[int], runs: int, flavours: list[str], jobs: list[str], base: str
+    work: Path, ns: list[int], runs: int, flavours: list[str], jobs: list[str], base: str,
+    seed: int,
 ) -> None:
     """Interleaved clean builds; a table of medians, and ratios to ``base`` run by run.
 
@@ -111,7 +118,7 @@ def clean_builds(
     """
     rows = []
     for n in ns:
-        sources = make_sources(work, n, flavours)
+        sources = make_sources(work, n, flavours, seed)
         variants = [(f, j) for f in flavours for j in jobs]
         results: dict[tuple[str, str], list[dict]] = {v: [] for v in variants}
         for run in range(runs):
@@ -178,15 +185,15 @@ def log_docs(stdout: str, phase: str) -> set[str]:
     return set(re.findall(rf"^{phase}\.\.\. \[\s*\d+%\] (\S+)$", stdout, re.M))
 
 
-def incremental(work: Path, n: int, check: bool) -> None:
-    """Clean build of the extension site, then three edits and rebuilds."""
-    src = work / f"src-incremental-{n}"
-    generate.generate(src, n, "extension")
+def incremental(work: Path, n: int, check: bool, day: str, seed: int) -> None:
+    """Clean build of the extension site, then three edits (on ``day``) and rebuilds."""
+    src = work / f"src-incremental-{n}-seed{seed}"
+    generate.generate(src, n, "extension", seed)
     out = work / f"out-incremental-{n}"
     clean = sphinx_build(src, out)
     print(f"  clean build: {clean['wall']:.1f} s")
-    talks = generate.make_talks(n, 2013)
-    talk = next(t for t in generate.schedule_order(talks, "thursday")[5:] if t.start)
+    talks = generate.make_talks(n, seed)
+    talk = next(t for t in generate.schedule_order(talks, day)[5:] if t.start)
     page = src / f"{talk.docname}.rst"
 
     def notes_edit() -> None:
@@ -274,11 +281,11 @@ SHARES = {
 }
 
 
-def profile(work: Path, n: int, flavour: str) -> None:
+def profile(work: Path, n: int, flavour: str, seed: int) -> None:
     """One profiled build (in-process, -j 1); shares of the total time."""
     kind, navcache, nosidebar, options = FLAVOURS[flavour]
     src = work / f"src-profile-{flavour}-{n}"
-    generate.generate(src, n, kind, navcache=navcache, nosidebar=nosidebar)
+    generate.generate(src, n, kind, seed, navcache=navcache, nosidebar=nosidebar)
     out = work / f"out-profile-{n}"
     prof = work / "build.prof"
     cmd = ["-m", "sphinx", "-b", "html", "-q", *options, str(src), str(out)]
@@ -318,6 +325,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile one build")
     parser.add_argument("--profile-flavour", choices=list(FLAVOURS), default="ext")
     parser.add_argument("--workdir", type=Path, help="keep sources and outputs here")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help="the generator's seed: another conference of the same shape")
+    parser.add_argument("--day", default="thursday", choices=list(generate.DAYS),
+                        help="with --incremental: the day whose talk the edits move")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="conference-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -325,13 +336,13 @@ def main() -> None:
     try:
         for n in args.n:
             if args.incremental:
-                incremental(work, n, args.check)
+                incremental(work, n, args.check, args.day, args.seed)
             elif args.profile:
-                profile(work, n, args.profile_flavour)
+                profile(work, n, args.profile_flavour, args.seed)
         if args.parallel:
-            clean_builds(work, args.n, args.runs, ["ext"], ["1", "2"], "ext")
+            clean_builds(work, args.n, args.runs, ["ext"], ["1", "2"], "ext", args.seed)
         elif not (args.incremental or args.profile):
-            clean_builds(work, args.n, args.runs, args.flavours, ["1"], args.base)
+            clean_builds(work, args.n, args.runs, args.flavours, ["1"], args.base, args.seed)
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

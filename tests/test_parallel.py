@@ -139,3 +139,21 @@ def test_writers_resolve_their_own_pages(
     assert_ran_in_parallel(parallel, "writing output")
     if "extensions" not in confoverrides:
         assert_identical(Path(parallel.outdir), Path(serial.outdir))
+
+
+def test_warnings_from_the_writers_reach_the_log(
+    make_app: MakeApp, tmp_path: Path, src: Path
+) -> None:
+    """A warning a writer gives while it resolves a page is logged once, located, as in -j 1."""
+    page = src / "friday" / "packaging.rst"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee :ref:`no-such-label`.\n",
+                    encoding="utf-8")
+    serial = build(make_app, src, tmp_path / "serial", parallel=1)
+    parallel = build(make_app, src, tmp_path / "parallel", parallel=2)
+    assert_ran_in_parallel(parallel, "writing output")
+    warnings = [ANSI.sub("", line) for line in parallel.warning.getvalue().splitlines()]
+    assert len(warnings) == 1
+    assert "packaging.rst:" in warnings[0]
+    assert "undefined label: 'no-such-label'" in warnings[0]
+    assert warnings == [ANSI.sub("", line)
+                        for line in serial.warning.getvalue().splitlines()]

@@ -38,7 +38,9 @@ compare with what *they* last wrote. ``env-get-updated``
 (:func:`rewrite_changed`) returns every page whose fingerprint differs from
 that output's record. Over-approximating an input only costs a rewrite;
 missing one would leave a stale page, so every choice here errs on the side
-of more inputs.
+of more inputs. A fingerprint is two digests, ``body:navigation``: the
+pages whose body part is unchanged are written again for their navigation
+only (:func:`same_body`), which lets ``searchindex`` keep their index data.
 
 Pages are also re-read when they were last read under another builder's
 settings (:func:`reread_other_flavour`): a ``text`` build reads with smart

@@ -78,6 +78,10 @@ class ExportMemo:
         self._common = _sha1(repr((info, common, _code_digest(info.timezone))).encode("utf-8"))
         self._recorded = self._load()
         self._current: dict[str, tuple[str, str]] = {}
+        # A talk is in up to five files (the whole schedule's three, its
+        # day's, its own): its repr and URL are taken once. Keyed by
+        # identity; the talk is kept with them, so its id is not reused.
+        self._inputs: dict[int, tuple[Talk, str, str]] = {}
 
     def _load(self) -> dict[str, tuple[str, str]]:
         try:
@@ -87,9 +91,15 @@ class ExportMemo:
             return {}
 
     def digest(self, path: str, held: Iterable[Talk], talk_url: TalkUrl) -> str:
-        """Digest of everything the file at ``path`` is made from."""
-        talks = [(repr(talk), talk_url(talk)) for talk in held]
+        """Digest of everything the file at ``path`` is made from (one ``talk_url`` per memo)."""
+        talks = [self._talk_inputs(talk, talk_url) for talk in held]
         return _sha1(repr((path, self._common, talks)).encode("utf-8"))
+
+    def _talk_inputs(self, talk: Talk, talk_url: TalkUrl) -> tuple[str, str]:
+        found = self._inputs.get(id(talk))
+        if found is None:
+            found = self._inputs[id(talk)] = (talk, repr(talk), talk_url(talk))
+        return found[1], found[2]
 
     def unchanged(self, outdir: Path, path: str, digest: str) -> bool:
         """Whether ``path`` was made from these inputs and still holds what was written.

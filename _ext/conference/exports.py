@@ -5,6 +5,10 @@ this module only decides whether to write them, gathers their input from the
 build (the ``conf`` domain's talks, the configuration, ``SOURCE_DATE_EPOCH``,
 the page URLs) and writes what changed.
 
+Under ``-j N`` the files are made ahead, in a forked process started once
+the talk pages are read (:func:`make_ahead`), and taken here when they were
+made from the same inputs.
+
 The ``calendar/`` folder belongs to the extension: a ``.ics`` file there that
 the current schedule does not produce (a talk renamed or deleted) is removed,
 so an incremental build leaves the same files as a clean one.

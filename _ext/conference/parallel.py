@@ -8,15 +8,20 @@ process that is busy for as long as the writer is: the write phase of a
 1000-talk site took 17 s against 25 s serially, where two cores could do it
 in half.
 
-Here each of ``N`` forked writers runs Sphinx's own serial writer
-(``Builder._write_serial``: resolve, ``write_doc_serialized``, ``write_doc``)
-on its chunk of pages, and sends back what ``write_doc_serialized`` left in
-the builder for the main process: the search index's data for its pages and
-the images they use. The main process merges them chunk by chunk, in the
-order of the pages, so the index is the one a serial build makes (a page's
-index data depends on that page alone: ``IndexBuilder.feed``). Log records
-and warnings come back through ``ParallelTasks``, as they do from Sphinx's
-writers. Reading is Sphinx's own, with fewer and larger chunks
+Here ``N`` forked writers live for the whole write phase. Each is sent
+batches of neighbouring pages (:class:`_Batches`) and runs Sphinx's own
+serial writer on each (``Builder._write_serial``: resolve,
+``write_doc_serialized``, ``write_doc``), then sends back what
+``write_doc_serialized`` left in the builder for the main process: the
+search index's data for those pages and the images they use. A writer
+keeps to its own run of pages, so it fills the navigation cache of a group
+of pages once (``navcache``); once its run is done it takes batches from the
+end of the longest run left, so the writers end together. The main process
+only hands out batches and merges the results, in the order of the pages,
+so the index is the one a serial build makes (a page's index data depends
+on that page alone: ``IndexBuilder.feed``). Log records and warnings come
+back with each batch and are handled there, as ``ParallelTasks`` does with
+Sphinx's writers. Reading is Sphinx's own, with fewer and larger chunks
 (:func:`_chunks`): each chunk's reader sends the whole environment back.
 
 What moves into the writers is what Sphinx's own ``-j 1`` build runs for
@@ -34,7 +39,9 @@ nproc)`` and the module-level ``make_chunks`` of ``sphinx.builders`` it calls
 ``write_documents`` with the sorted pages when ``parallel_ok``) and
 ``_write_serial(docnames)``, whose per-page progress comes from
 ``sphinx.builders.status_iterator`` (silenced in the writers);
-``sphinx.util.parallel.ParallelTasks``; ``StandaloneHTMLBuilder.images`` and
+``sphinx.util.parallel.ParallelTasks`` for reading, and Sphinx's way of
+sending a forked process's log records back (``logging.LogCollector``,
+``convert_serializable``) for writing; ``StandaloneHTMLBuilder.images`` and
 ``indexer``; ``IndexBuilder``'s ``_titles``, ``_filenames``, ``_all_titles``,
 ``_index_entries``, ``_mapping`` and ``_title_mapping``.
 """
