@@ -65,6 +65,7 @@ from . import collector, compat
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
+    from logging import LogRecord
 
     from sphinx.application import Sphinx
     from sphinx.search import IndexBuilder
@@ -243,12 +244,22 @@ def _write_batches(builder: StandaloneHTMLBuilder, connection: Connection) -> No
                     # The main process has them now; each batch sends its own.
                     _forget(builder.indexer)
         except BaseException as exc:
-            logging.convert_serializable(collector.logs)
             message = traceback.format_exception_only(exc.__class__, exc)[0].strip()
-            connection.send((True, collector.logs, (message, traceback.format_exc())))
+            connection.send((True, _records(collector), (message, traceback.format_exc())))
             return
-        logging.convert_serializable(collector.logs)
-        connection.send((False, collector.logs, written))
+        connection.send((False, _records(collector), written))
+
+
+def _records(collector: logging.LogCollector) -> list[LogRecord]:
+    """The log records a batch made, each once, ready to be sent.
+
+    ``_write_serial`` holds back its warnings (``logging.pending_warnings``)
+    and hands each to the logger again at its end, so the collector, which
+    buffers every record handed to the logger, holds each warning twice.
+    """
+    records = list({id(record): record for record in collector.logs}.values())
+    logging.convert_serializable(records)
+    return records
 
 
 def _forget(indexer: IndexBuilder) -> None:
