@@ -137,27 +137,25 @@ def unknown_extensions(app: Sphinx) -> list[str]:
     )
 
 
-def _pages_of(indexer: IndexBuilder, docnames: Sequence[str],
-              images: dict[str, str]) -> _Written:
-    """The index data and images of ``docnames``, from a writer's builder."""
-    pages = set(docnames)
+def _taken(indexer: IndexBuilder | None, images: dict[str, str]) -> _Written:
+    """Everything a writer's indexer holds, moved out of it, with ``images``.
 
-    def words(mapping: dict[str, set[str]]) -> dict[str, list[str]]:
-        return {word: sorted(pages & found) for word, found in mapping.items()
-                if not pages.isdisjoint(found)}
-
-    return _Written(
-        titles={doc: indexer._titles[doc] for doc in docnames if doc in indexer._titles},
-        filenames={doc: indexer._filenames[doc] for doc in docnames
-                   if doc in indexer._filenames},
-        all_titles={doc: indexer._all_titles[doc] for doc in docnames
-                    if doc in indexer._all_titles},
-        index_entries={doc: indexer._index_entries[doc] for doc in docnames
-                       if doc in indexer._index_entries},
-        words=words(indexer._mapping),
-        title_words=words(indexer._title_mapping),
+    A writer's indexer is emptied before its first batch and by each call of
+    this, so it holds the data of the pages of one batch, fed in their order.
+    """
+    if indexer is None:
+        return _Written({}, {}, {}, {}, {}, {}, images)
+    written = _Written(
+        titles=dict(indexer._titles),
+        filenames=dict(indexer._filenames),
+        all_titles=dict(indexer._all_titles),
+        index_entries=dict(indexer._index_entries),
+        words={word: sorted(found) for word, found in indexer._mapping.items()},
+        title_words={word: sorted(found) for word, found in indexer._title_mapping.items()},
         images=images,
     )
+    _forget(indexer)
+    return written
 
 
 def _merge(builder: StandaloneHTMLBuilder, written: _Written) -> None:
@@ -236,13 +234,9 @@ def _write_batches(builder: StandaloneHTMLBuilder, connection: Connection) -> No
             with collector.collect():
                 known = set(builder.images)
                 builder._write_serial(batch)
-                fresh = {key: value for key, value in builder.images.items()
-                         if key not in known}
-                written = (_Written({}, {}, {}, {}, {}, {}, fresh) if builder.indexer is None
-                           else _pages_of(builder.indexer, batch, fresh))
-                if builder.indexer is not None:
-                    # The main process has them now; each batch sends its own.
-                    _forget(builder.indexer)
+                written = _taken(builder.indexer, {key: value for key, value
+                                                   in builder.images.items()
+                                                   if key not in known})
         except BaseException as exc:
             message = traceback.format_exception_only(exc.__class__, exc)[0].strip()
             connection.send((True, _records(collector), (message, traceback.format_exc())))
@@ -263,7 +257,7 @@ def _records(collector: logging.LogCollector) -> list[LogRecord]:
 
 
 def _forget(indexer: IndexBuilder) -> None:
-    """Empty a writer's index data, so each batch scans only its own pages'."""
+    """Empty a writer's index data (the main process keeps its own copy)."""
     for mapping in (indexer._titles, indexer._filenames, indexer._all_titles,
                     indexer._index_entries, indexer._mapping, indexer._title_mapping):
         mapping.clear()
