@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.testing.util import SphinxTestApp
 from test_incremental import (
@@ -27,6 +28,8 @@ from test_incremental import (
     clean_build_of,
     snapshot,
 )
+
+from conference.domain import ConferenceDomain
 
 # Colours; and what Sphinx puts between progress updates when it thinks its
 # output is a terminal (TERM set): a carriage return or an erase-line code, and
@@ -157,3 +160,31 @@ def test_warnings_from_the_writers_reach_the_log(
     assert "undefined label: 'no-such-label'" in warnings[0]
     assert warnings == [ANSI.sub("", line)
                         for line in serial.warning.getvalue().splitlines()]
+
+
+def test_every_page_is_read_once(
+    make_app: MakeApp, tmp_path: Path, src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under -j 2 no schedule page is read twice: the root's overview waits for every reader.
+
+    Readers are forked, so each read is appended to a file, whichever
+    process makes it.
+    """
+    log = tmp_path / "reads.txt"
+    original = Builder.read_doc
+
+    def logged(self: Builder, docname: str, *args: Any, **kwargs: Any) -> None:
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(docname + "\n")
+        original(self, docname, *args, **kwargs)
+
+    monkeypatch.setattr(Builder, "read_doc", logged)
+    parallel = build(make_app, src, tmp_path / "parallel", parallel=2)
+    assert_ran_in_parallel(parallel, "reading sources")
+    reads = log.read_text(encoding="utf-8").split()
+    assert sorted(reads) == sorted(parallel.env.found_docs)
+    views = {docname for docname, _views in ConferenceDomain.of(parallel.env).all_views()}
+    assert "index" in views
+    assert len(views) > 2
+    # Read in the main process, after every page a reader read.
+    assert set(reads[-len(views):]) == views

@@ -61,7 +61,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from . import collector, compat
+from . import collector, compat, schedule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -176,8 +176,9 @@ def _merge(builder: StandaloneHTMLBuilder, written: _Written) -> None:
 
 #: Chunks per reader. Each chunk is one fork and one whole environment sent
 #: back; Sphinx's ``make_chunks`` makes 14 chunks of 1000 pages for two
-#: readers. A few per reader still even out pages of unequal cost.
-CHUNKS_PER_READER: Final = 3
+#: readers. Two per reader still even out pages of unequal cost: at 1000
+#: talks, two gave shorter reads than three in interleaved pairs.
+CHUNKS_PER_READER: Final = 2
 
 #: Pages a writer is sent at a time. A batch costs a round trip (the names
 #: out, the batch's index data back); small batches even out the writers'
@@ -341,21 +342,30 @@ def _write_parallel(
         pass  # ends the progress line, as Sphinx's does
 
 
-def _read_parallel(builder: StandaloneHTMLBuilder, docnames: list[str], nproc: int) -> None:
+def _read_parallel(
+    app: Sphinx, builder: StandaloneHTMLBuilder, docnames: list[str], nproc: int
+) -> None:
     """Sphinx's parallel reader, with :func:`_chunks` instead of ``make_chunks``.
 
     Each chunk's reader sends the whole environment back, pickled, and the
     main process unpickles and merges it while the readers run: 15 chunks
-    of 1000 pages cost two readers a fifth of their time.
+    of 1000 pages cost two readers a fifth of their time. The pages the
+    schedule wants read after all others (``schedule.read_last``: the root
+    page's overview of every talk) are read here once the readers are done,
+    as a serial build reads them.
     """
+    last = [docname for docname in schedule.read_last(builder.env) if docname in docnames]
     original = sphinx.builders.make_chunks  # type: ignore[attr-defined]
     sphinx.builders.make_chunks = (  # type: ignore[attr-defined]
         lambda arguments, nproc, maxbatch=10: _chunks(list(arguments),
                                                       nproc * CHUNKS_PER_READER))
     try:
-        type(builder)._read_parallel(builder, docnames, nproc)
+        type(builder)._read_parallel(
+            builder, [docname for docname in docnames if docname not in last], nproc)
     finally:
         sphinx.builders.make_chunks = original  # type: ignore[attr-defined]
+    for docname in last:
+        schedule.read_page(app, builder.env, docname)
 
 
 def install(app: Sphinx) -> None:
@@ -382,7 +392,7 @@ def install(app: Sphinx) -> None:
 
     builder._write_parallel = write_parallel  # type: ignore[method-assign]
     builder._read_parallel = (  # type: ignore[method-assign]
-        lambda docnames, nproc: _read_parallel(builder, docnames, nproc))
+        lambda docnames, nproc: _read_parallel(app, builder, docnames, nproc))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

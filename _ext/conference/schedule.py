@@ -175,6 +175,9 @@ _VIEW_DIRECTIVE: Final = re.compile(
 #: The pages :func:`defer_view_pages` took out of Sphinx's reading, per build.
 _deferred: WeakKeyDictionary[BuildEnvironment, list[str]] = WeakKeyDictionary()
 
+#: The pages :func:`defer_view_pages` moved to the end of Sphinx's reading, per build.
+_last: WeakKeyDictionary[BuildEnvironment, list[str]] = WeakKeyDictionary()
+
 
 def _declares_view(env: BuildEnvironment, docname: str) -> bool:
     """Whether the page's source starts a data-dependent directive on some line."""
@@ -196,7 +199,8 @@ def defer_view_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     makes one some other way (an include) is read in its turn, and refreshed
     as before. Deferred pages are read first thing in ``env-updated``, so
     under ``-j N`` too they are read once, after every other page; the root
-    page, which Sphinx needs read by then, is moved to the end instead.
+    page, which Sphinx needs read by then, is moved to the end instead
+    (:func:`read_last`).
     """
     known = {docname for docname, _views in ConferenceDomain.of(env).all_views()}
     views = [doc for doc in docnames if doc in known or _declares_view(env, doc)]
@@ -209,9 +213,21 @@ def defer_view_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     if root in views:
         docnames.append(root)
     _deferred[env] = deferred
+    _last[env] = [root] if root in views else []
 
 
-def _read(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+def read_last(env: BuildEnvironment) -> list[str]:
+    """The pages :func:`defer_view_pages` moved to the end of this build's reading.
+
+    A serial reader reads them last. A parallel one (``conference.parallel``)
+    reads them in the main process once its readers are done: read in a
+    reader, the root page's overview would show only the talks read before it
+    in that reader, and be read a second time by :func:`refresh_views`.
+    """
+    return _last.pop(env, [])
+
+
+def read_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """Read one page as Sphinx's serial reader does: forget it, then read it."""
     app.events.emit("env-purge-doc", env, docname)
     env.clear_doc(docname)
@@ -224,7 +240,7 @@ def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     deferred = _deferred.pop(env, [])
     for docname in status_iterator(deferred, __("reading sources... "), "purple",
                                    len(deferred), app.verbosity):
-        _read(app, env, docname)
+        read_page(app, env, docname)
     reread: list[str] = list(deferred)
     for _round in range(MAX_REFRESH_ROUNDS):
         stale = stale_views(env)
@@ -237,7 +253,7 @@ def refresh_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
             # change); data-dependent problems are deferred to
             # check_consistency. So a re-read stays silent: no duplicates.
             with logging.suppress_logging(), domain.rereading(docname, own_talks):
-                _read(app, env, docname)
+                read_page(app, env, docname)
         reread.extend(stale)
     sync_std_labels(env)
     return sorted(set(reread))
