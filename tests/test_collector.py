@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,3 +129,33 @@ def test_each_read_doctree_is_released_when_the_next_page_is_read(
     assert len(held) >= 15
     assert set(held) == {0}
     assert (Path(app.outdir) / "friday" / "index.html").is_file()
+
+
+EXITING_BUILD = """
+import atexit, gc, sys
+from conference import collector
+collector.EVERY = int(sys.argv[1])
+# Registered before the build's handler, so it runs after it.
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0, flush=True))
+from sphinx.cmd.build import main
+code = main(["-b", "html", "-q", sys.argv[2], sys.argv[3]])
+print("frozen after the build:", gc.get_freeze_count() > 0, flush=True)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(("every", "frozen"), [(2, True), (1000, False)])
+def test_a_process_that_ran_a_large_build_exits_without_a_last_collection(
+    tmp_path: Path, src: Path, every: int, frozen: bool
+) -> None:
+    """The interpreter's last full collection would walk all a large build left."""
+    done = subprocess.run(
+        [sys.executable, "-c", EXITING_BUILD, str(every), str(src), str(tmp_path / "out")],
+        capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "frozen after the build: False",
+        f"frozen at exit: {frozen}",
+    ]
+    assert (tmp_path / "out" / "friday" / "index.html").is_file()

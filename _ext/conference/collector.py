@@ -35,12 +35,22 @@ the one written before it). The freeze applies to the
 whole process: a program that froze its own objects before building gets
 them unfrozen at the end.
 
+At interpreter exit CPython runs one more full collection and frees what it
+finds, object by object: after a 1000-talk build, 1.0 to 1.8 s of
+``sphinx-build``'s run went there, work the operating system does at once
+when the process ends. So a process that ran such a build freezes everything
+again when it exits (:func:`freeze_at_exit`, an ``atexit`` handler), and
+exits in a few hundredths of a second. Nothing a build writes waits for that
+collection: Sphinx closes its files, and ``logging`` flushes its handlers
+from its own ``atexit`` handler, which runs after this one.
+
 Collection is not part of the output: the same pages are written whatever
 the collector does.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 from typing import TYPE_CHECKING, Final
 from weakref import WeakKeyDictionary
@@ -126,3 +136,15 @@ def build_done(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: give everything back to the collector, if this build froze it."""
     if _PAGES.pop(app, None) is not None:
         gc.unfreeze()
+        # Once per process, however many builds it runs.
+        atexit.unregister(freeze_at_exit)
+        atexit.register(freeze_at_exit)
+
+
+def freeze_at_exit() -> None:
+    """``atexit``: keep the last collection off the heap a large build left.
+
+    Registered by a build that froze anything, so a process that built only
+    small sites exits as usual.
+    """
+    gc.freeze()
