@@ -173,6 +173,23 @@ def made_in_main(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def moved_into_place(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The exports moved from the staging folder into the output, from now on."""
+    moved: list[str] = []
+    real = os.replace
+
+    def spying(source: Any, target: Any) -> None:
+        parts = Path(source).parts
+        staged = [index for index, part in enumerate(parts)
+                  if part.startswith("conference-exports-staged-")]
+        if staged:
+            moved.append("/".join(parts[staged[0] + 1:]))
+        real(source, target)
+
+    monkeypatch.setattr(conference_exports.os, "replace", spying)
+    return moved
+
+
 def test_parallel_build_makes_the_exports_ahead(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,10 +201,24 @@ def test_parallel_build_makes_the_exports_ahead(
     serial = exports(build(make_app, copy_root(tmp_path, "serial")))
     monkeypatch.setattr(conference_exports, "PARALLEL_EXPORTS", 1)
     made = made_in_main(monkeypatch)
+    moved = moved_into_place(monkeypatch)
     app = run(make_app, copy_root(tmp_path, "parallel"), parallel=2)
     assert made == []
     assert exports(Path(app.outdir)) == serial
     assert "WARNING" not in app.warning.getvalue()
+    # Written ahead too, each moved into place from the staging folder, which is gone.
+    assert sorted(moved) == sorted(serial)
+    assert list(Path(app.doctreedir).glob("conference-exports-staged-*")) == []
+
+    # Made again with no record of what they were made from, they are not
+    # staged: each file holds those bytes already.
+    moved.clear()
+    for memo in Path(app.doctreedir).glob("conference-exports-*.json"):
+        memo.unlink()
+    rebuilt = run(make_app, Path(app.srcdir), parallel=2, freshenv=True)
+    assert moved == []
+    assert exports(Path(rebuilt.outdir)) == serial
+    assert made == []
 
 
 PANEL = """\
@@ -255,6 +286,15 @@ def test_a_failed_parallel_build_writes_no_exports(
     assert len(ended) == 1
     assert conference_exports._AHEAD.get(app) is None
     assert exports(Path(app.outdir)) == {}
+
+    # Whatever it staged before it ended goes with the next build's exports.
+    staging = conference_exports._staging(app)
+    (staging / "calendar").mkdir(parents=True, exist_ok=True)
+    (staging / "calendar" / "left-over.ics").write_bytes(b"made from old inputs")
+    again = run(make_app, Path(app.srcdir), parallel=2)
+    assert not staging.exists()
+    assert "calendar/left-over.ics" not in exports(Path(again.outdir))
+    assert exports(Path(again.outdir)) == exports(build(make_app, copy_root(tmp_path, "serial")))
 
 
 def test_noop_rebuild_leaves_mtimes_alone(make_app: MakeApp, tmp_path: Path) -> None:
