@@ -22,7 +22,9 @@ so the index is the one a serial build makes (a page's index data depends
 on that page alone: ``IndexBuilder.feed``). Log records and warnings come
 back with each batch and are handled there, as ``ParallelTasks`` does with
 Sphinx's writers. Reading is Sphinx's own, with fewer and larger chunks
-(:func:`_chunks`): each chunk's reader sends the whole environment back.
+(:func:`_chunks`): each chunk's reader sends the whole environment back. The
+pages the schedule reads last (``schedule.read_last``) are read in the main
+process once the readers are done.
 
 What moves into the writers is what Sphinx's own ``-j 1`` build runs for
 each page; anything an extension keeps in the main process at resolve time
@@ -61,7 +63,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from . import collector, compat, schedule
+from . import collector, compat, exports, schedule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -352,7 +354,10 @@ def _read_parallel(
     of 1000 pages cost two readers a fifth of their time. The pages the
     schedule wants read after all others (``schedule.read_last``: the root
     page's overview of every talk) are read here once the readers are done,
-    as a serial build reads them.
+    as a serial build reads them; the exports start being made ahead first
+    (``exports.make_ahead``, which ``env-updated`` would start after that
+    read), so the root page is read on one core while they are made on the
+    other.
     """
     last = [docname for docname in schedule.read_last(builder.env) if docname in docnames]
     original = sphinx.builders.make_chunks  # type: ignore[attr-defined]
@@ -364,6 +369,8 @@ def _read_parallel(
             builder, [docname for docname in docnames if docname not in last], nproc)
     finally:
         sphinx.builders.make_chunks = original  # type: ignore[attr-defined]
+    if last:
+        exports.make_ahead(app, builder.env)
     for docname in last:
         schedule.read_page(app, builder.env, docname)
 
