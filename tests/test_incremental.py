@@ -32,6 +32,7 @@ import pytest
 import sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-incremental"
@@ -363,6 +364,45 @@ def test_reordering_a_day_rewrites_that_day_not_the_others(
     assert written == changed
     assert not {name for name in written if name.startswith(("thursday/", "saturday/"))}
     assert_same_output(outdir, clean_build_of(make_app, src, tmp_path, "clean"))
+
+
+@pytest.mark.parametrize(
+    ("parallel", "stop"),
+    [(1, RuntimeError), (2, RuntimeError), (1, KeyboardInterrupt)],
+)
+def test_pages_a_stopped_build_did_not_write_are_written_by_the_next(
+    make_app: MakeApp, tmp_path: Path, src: Path, parallel: int, stop: type[BaseException]
+) -> None:
+    """A build stopped while writing has already pickled what it meant to write.
+
+    Sphinx pickles the environment, with the record of each page's inputs,
+    before it writes a page. After an error it deletes that pickle, so the
+    next build is a fresh one; after an interrupt (Ctrl-C, or a killed
+    process) the pickle stays, and the reordered Friday pages the build never
+    wrote must still be written by the next one, whose output is a clean
+    build's.
+    """
+    build(make_app, src, tmp_path / "A", parallel=parallel)
+    edit_time(src)
+    app = make_app("html", srcdir=src, builddir=tmp_path / "A", parallel=parallel)
+
+    def fail(app: SphinxTestApp, pagename: str, *args: object) -> None:
+        if pagename == "friday/lightning":
+            raise stop("the disk is full")
+
+    app.connect("html-page-context", fail)
+    try:
+        with pytest.raises((stop, SphinxError), match="the disk is full"):
+            app.build()
+    finally:
+        app.cleanup()
+    again = build(make_app, src, tmp_path / "A", parallel=parallel)
+    assert again.warning.getvalue() == ""
+    assert_same_output(Path(again.outdir), clean_build_of(make_app, src, tmp_path, "clean"))
+    # Once a build has written them, the next has nothing left over to write.
+    before = mtimes(Path(again.outdir))
+    build(make_app, src, tmp_path / "A", parallel=parallel)
+    assert pages(rewritten(before, Path(again.outdir))) == set()
 
 
 def test_pages_rewritten_for_their_sidebar_only_are_not_indexed_again(

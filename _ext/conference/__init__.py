@@ -97,6 +97,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", exports.make_ahead, priority=exports.AHEAD_PRIORITY)
     app.connect("build-finished", exports.write_exports)
     app.connect("doctree-read", dependencies.note_read)
+    app.connect("build-finished", dependencies.forget_unwritten)
     app.connect("env-get-outdated", dependencies.reread_other_flavour)
     app.connect("build-finished", chapters.write_chapters)
     app.connect("env-get-outdated", cleanup.note_removed_docs)

@@ -50,7 +50,9 @@ quotes off, and html must not write that pickle.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from weakref import WeakKeyDictionary
 
@@ -436,23 +438,73 @@ def rewrite_changed(
 ) -> list[str]:
     """The pages whose recorded inputs differ from what this output last wrote.
 
-    Every page when this output has no record yet (first build here).
+    Every page when this output has no record yet (first build here), and
+    every page an interrupted build of this output meant to write
+    (:func:`note_unwritten`).
     """
     domain = ConferenceDomain.of(env)
     current = page_fingerprints(app, env, *page_inputs)
     previous = domain.record_written(output_key(app), current)
+    leftover = set(_unwritten(app))
     if previous is None:
-        _SAME_BODY[app] = frozenset()
-        return sorted(current)
-    changed = sorted(docname for docname, digest in current.items()
-                     if previous.get(docname) != digest)
-    if unknown_extensions(app):
+        changed = sorted(current)
+    else:
+        changed = sorted(docname for docname, digest in current.items()
+                         if previous.get(docname) != digest or docname in leftover)
+    note_unwritten(app, changed)
+    if previous is None or unknown_extensions(app):
         _SAME_BODY[app] = frozenset()
     else:
+        # A leftover page's search data is that of the build before the
+        # interrupted one, whose body may differ.
         _SAME_BODY[app] = frozenset(
             docname for docname in changed
             if docname in previous and _body(previous[docname]) == _body(current[docname])
-            and docname not in env.toctree_includes
+            and docname not in env.toctree_includes and docname not in leftover
         )
     return changed
+
+
+# -- an interrupted build ------------------------------------------------------------
+#
+# Sphinx pickles the environment, with the record above, before it writes a
+# page. When a build fails it deletes that pickle, so the next build starts
+# afresh; an interrupted one (Ctrl-C, a killed process) leaves it, and the
+# next build would take every page it recorded as written. So the pages each
+# build means to write are kept in a file of the doctree directory until
+# ``build-finished`` says it is over.
+
+
+def _unwritten_file(app: Sphinx) -> Path:
+    key = hashlib.sha1(output_key(app).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return Path(app.doctreedir) / f"conference-unwritten-{key[:16]}.json"
+
+
+def _unwritten(app: Sphinx) -> list[str]:
+    """The pages the last build of this output meant to write, if it never finished."""
+    try:
+        pages = json.loads(_unwritten_file(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [page for page in pages if isinstance(page, str)] if isinstance(pages, list) else []
+
+
+def note_unwritten(app: Sphinx, docnames: list[str]) -> None:
+    """Keep the pages this build is about to write until it finishes."""
+    path = _unwritten_file(app)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(sorted(docnames)), encoding="utf-8")
+    except OSError:
+        # Sphinx is about to pickle the environment into the same folder,
+        # and says so, with its own error, if it cannot.
+        return
+
+
+def forget_unwritten(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: what this build meant to write is written, or Sphinx starts afresh."""
+    try:
+        _unwritten_file(app).unlink(missing_ok=True)
+    except OSError:
+        return  # the next build writes those pages again, which is only slower
 
