@@ -63,8 +63,8 @@ from sphinx.util import docname_join
 
 from .assets import images_by_doc
 from .domain import ConferenceDomain
+from .known import unknown_extensions
 from .model import Presenter
-from .parallel import unknown_extensions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -428,7 +428,7 @@ def same_body(app: Sphinx) -> frozenset[str]:
     pages' titles, which are navigation inputs): so the resolved doctree,
     and everything made from it alone, such as the page's search index
     data, is what the last build of this output made. Empty when a project
-    extension's write-time work is unknown (``parallel.unknown_extensions``).
+    extension's write-time work is unknown (``known.unknown_extensions``).
     """
     return _SAME_BODY.get(app, frozenset())
 

@@ -30,7 +30,7 @@ What moves into the writers is what Sphinx's own ``-j 1`` build runs for
 each page; anything an extension keeps in the main process at resolve time
 would be lost. So the writer is used only when every extension of the
 project is one whose resolve-time work was read and keeps no state
-(:data:`KNOWN_EXTENSIONS`); otherwise, on builders other than ``html`` and
+(``known.KNOWN_EXTENSIONS``); otherwise, on builders other than ``html`` and
 ``dirhtml``, on Sphinx versions other than those of ``conference.compat.PARALLEL``
 and with ``conference_parallel = False``, Sphinx reads and writes as it
 always does.
@@ -64,6 +64,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from . import collector, compat, exports, schedule
+from .known import unknown_extensions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -78,40 +79,6 @@ __version__: Final = "1.0"
 _T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
-
-#: Extensions (module names, or prefixes ending in ``.``) whose work while a
-#: page is resolved and indexed keeps no state in the builder, the
-#: environment or the application beyond what this module sends back.
-KNOWN_EXTENSIONS: Final = (
-    "alabaster",
-    "conference",
-    "conference.",
-    "myst_parser",
-    "sphinx_rtd_theme",
-    "sphinx.addnodes",
-    "sphinx.builders.",
-    "sphinx.config",
-    "sphinx.directives",
-    "sphinx.directives.",
-    "sphinx.domains.",
-    "sphinx.environment.collectors.",
-    "sphinx.extension",
-    "sphinx.ext.intersphinx",
-    "sphinx.ext.mathjax",
-    "sphinx.parsers",
-    "sphinx.registry",
-    "sphinx.roles",
-    "sphinx.transforms",
-    "sphinx.transforms.",
-    "sphinx.versioning",
-    "sphinxcontrib.applehelp",
-    "sphinxcontrib.devhelp",
-    "sphinxcontrib.htmlhelp",
-    "sphinxcontrib.jquery",
-    "sphinxcontrib.jsmath",
-    "sphinxcontrib.qthelp",
-    "sphinxcontrib.serializinghtml",
-)
 
 #: The builders whose ``write_doc_serialized`` was read: images and the index.
 BUILDERS: Final = frozenset({"html", "dirhtml"})
@@ -128,15 +95,6 @@ class _Written:
     words: dict[str, list[str]]
     title_words: dict[str, list[str]]
     images: dict[str, str]
-
-
-def unknown_extensions(app: Sphinx) -> list[str]:
-    """The project's extensions this module has not read."""
-    return sorted(
-        name for name in app.extensions
-        if not any(name == known or (known.endswith(".") and name.startswith(known))
-                   for known in KNOWN_EXTENSIONS)
-    )
 
 
 def _taken(indexer: IndexBuilder | None, images: dict[str, str]) -> _Written:
