@@ -88,6 +88,11 @@ def output_key(app: Sphinx) -> str:
     return f"{app.builder.name}:{app.outdir}"
 
 
+def output_file_key(app: Sphinx) -> str:
+    """:func:`output_key` as a short name for this output's files in the doctree directory."""
+    return hashlib.sha1(output_key(app).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
 def _digest(payload: object) -> str:
     return hashlib.sha1(repr(payload).encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -476,8 +481,7 @@ def rewrite_changed(
 
 
 def _unwritten_file(app: Sphinx) -> Path:
-    key = hashlib.sha1(output_key(app).encode("utf-8"), usedforsecurity=False).hexdigest()
-    return Path(app.doctreedir) / f"conference-unwritten-{key[:16]}.json"
+    return Path(app.doctreedir) / f"conference-unwritten-{output_file_key(app)}.json"
 
 
 def _unwritten(app: Sphinx) -> list[str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import exporters
+from .dependencies import output_file_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -69,16 +70,11 @@ def _code_digest(timezone: str) -> str:
     return _sha1(repr((sources, versions)).encode("utf-8"))
 
 
-def output_key(app: Sphinx) -> str:
-    """A name for this build's output (builder and output directory) in the doctree directory."""
-    return _sha1(f"{app.builder.name}:{app.outdir}".encode())[:16]
-
-
 class ExportMemo:
     """What each export file of one output was last made from."""
 
     def __init__(self, app: Sphinx, info: ConferenceInfo, common: object) -> None:
-        self.path = Path(app.doctreedir) / f"conference-exports-{output_key(app)}.json"
+        self.path = Path(app.doctreedir) / f"conference-exports-{output_file_key(app)}.json"
         self._common = _sha1(repr((info, common, _code_digest(info.timezone))).encode("utf-8"))
         self._recorded = self._load()
         self._current: dict[str, tuple[str, str]] = {}

@@ -32,10 +32,11 @@ from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from . import collector, exporters
 from .config import conference_info
+from .dependencies import output_file_key
 from .domain import ConferenceDomain
 from .exporters import CALENDAR_DIR, TalkUrl, export_path, talk_has_calendar
 from .exporters.bundle import FileMaker
-from .exportmemo import ExportMemo, output_key
+from .exportmemo import ExportMemo
 from .model import ConferenceInfo, Talk
 from .schedule import conference_order
 from .transforms import EXPORTING_BUILDERS
@@ -249,7 +250,7 @@ class _Ahead:
 
 def _staging(app: Sphinx) -> Path:
     """The folder :func:`make_ahead` stages this output's files in (a build cache)."""
-    return Path(app.doctreedir) / f"conference-exports-staged-{output_key(app)}"
+    return Path(app.doctreedir) / f"conference-exports-staged-{output_file_key(app)}"
 
 
 def _stage(outdir: Path, staging: Path, path: str, data: bytes | None) -> bool:

@@ -327,8 +327,7 @@ def _read_parallel(
             builder, [docname for docname in docnames if docname not in last], nproc)
     finally:
         sphinx.builders.make_chunks = original  # type: ignore[attr-defined]
-    if last:
-        exports.make_ahead(app, builder.env)
+    exports.make_ahead(app, builder.env)
     for docname in last:
         schedule.read_page(app, builder.env, docname)
 
